@@ -1,0 +1,56 @@
+"""The ``fmkg`` command line: thin commands over the library, errors mapped to exit codes in one place."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from fmkg.errors import FmkgError
+
+
+class FmkgGroup(TyperGroup):
+    """Runs a command and turns any :class:`FmkgError` into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FmkgError as exc:
+            typer.echo(f"fmkg: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=FmkgGroup,
+    help="fmkg: the open knowledge graph of foundation models. Query, validate and explore it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from fmkg import __version__
+
+        typer.echo(f"fmkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """fmkg: the open knowledge graph of foundation models."""
+
+
+# Commands register themselves on ``app`` when their module is imported.
+from fmkg.cli import query as _query  # noqa: E402,F401
+from fmkg.cli import validate as _validate  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
