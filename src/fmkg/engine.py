@@ -25,7 +25,7 @@ def _syntax_error(source: str, exc: Exception) -> QuerySyntaxError:
     found = getattr(exc, "pstr", None)
     loc = getattr(exc, "loc", None)
     if isinstance(found, str) and isinstance(loc, int):
-        near = found[loc:loc + 20].split("\n")[0]
+        near = found[loc : loc + 20].split("\n")[0]
         if near:
             msg += f", near {near!r}"
     return QuerySyntaxError(source, " ".join(str(msg).split()), line, col)
@@ -49,7 +49,10 @@ def query(
     except Exception as exc:  # rdflib raises e.g. plain Exception for unknown prefixes
         raise QuerySyntaxError(source, " ".join(str(exc).split())) from exc
     try:
-        return ds.query(prepared, initBindings=dict(bindings or {}))
+        result = ds.query(prepared, initBindings=dict(bindings or {}))
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 - rdflib evaluates lazily: fail here, not while printing
+        return result
     except Exception as exc:
         raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from exc
 

@@ -13,8 +13,19 @@ GRAPH = Namespace(BASE + "graph/")
 
 #: Kinds of instance IRIs: ``https://w3id.org/fmkg/id/{kind}/{slug}``.
 ID_KINDS = (
-    "model", "org", "app", "dataset", "license", "architecture",
-    "modality", "paradigm", "risk", "task", "attribute", "access", "scheme",
+    "model",
+    "org",
+    "app",
+    "dataset",
+    "license",
+    "architecture",
+    "modality",
+    "paradigm",
+    "risk",
+    "task",
+    "attribute",
+    "access",
+    "scheme",
 )
 
 SCHEMA = Namespace("https://schema.org/")
@@ -41,6 +52,11 @@ PREFIXES: dict[str, str] = {
 
 #: The typed lineage properties: fm:derivedFrom and its sub-properties.
 LINEAGE = (
-    FM.derivedFrom, FM.fineTunedFrom, FM.distilledFrom, FM.quantizedFrom,
-    FM.mergedFrom, FM.adapterOf, FM.basedOn,
+    FM.derivedFrom,
+    FM.fineTunedFrom,
+    FM.distilledFrom,
+    FM.quantizedFrom,
+    FM.mergedFrom,
+    FM.adapterOf,
+    FM.basedOn,
 )

@@ -10,7 +10,15 @@ PACKAGE = Path(__file__).resolve().parent
 
 #: Folders under the ontology directory that hold graph content (everything but shapes and queries).
 GRAPH_DIRS = (".", "vocabularies", "data")
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
 @cache

@@ -71,23 +71,27 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
     for raw in values.get("param", []):
         m = _PARAM.match(raw)
         if not m or m["type"] not in PARAM_TYPES:
-            raise QueryError(f"{path}: bad param line {raw!r}: expected 'NAME (TYPE) doc' with TYPE one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(
+                f"{path}: bad param line {raw!r}: expected 'NAME (TYPE) doc' with TYPE one of {', '.join(PARAM_TYPES)}"
+            )
         params.append(Param(m["name"], m["type"], m["doc"]))
     columns = tuple(c.strip() for c in " ".join(values.get("columns", [])).split(",") if c.strip())
     return NamedQuery(
-        name=name, path=path, text=text,
-        title=" ".join(values.get("title", [])), description=" ".join(values.get("description", [])),
-        params=tuple(params), columns=columns, examples=tuple(values.get("example", [])),
+        name=name,
+        path=path,
+        text=text,
+        title=" ".join(values.get("title", [])),
+        description=" ".join(values.get("description", [])),
+        params=tuple(params),
+        columns=columns,
+        examples=tuple(values.get("example", [])),
     )
 
 
 def library(directory: Path | None = None) -> dict[str, NamedQuery]:
     """All named queries, by name (the file name without ``.rq``), sorted."""
     folder = directory or queries_dir()
-    return {
-        p.stem: parse_header(p.stem, p, p.read_text(encoding="utf-8"))
-        for p in sorted(folder.glob("*.rq"))
-    }
+    return {p.stem: parse_header(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.rq"))}
 
 
 def from_file(path: Path) -> NamedQuery:

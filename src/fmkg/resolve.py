@@ -12,6 +12,7 @@ from rdflib import Dataset, URIRef
 from fmkg.errors import AmbiguousEntityError, UnknownEntityError
 from fmkg.namespaces import ID, PREFIXES
 from fmkg.paths import internal_query
+from fmkg.results import rows
 
 
 def normalise(name: str) -> str:
@@ -24,7 +25,7 @@ def kind_of(iri: str) -> str | None:
     """The kind segment of an fmkg instance IRI (``model``, ``org``, ...), or None."""
     if not iri.startswith(str(ID)):
         return None
-    head, _, _ = iri[len(str(ID)):].partition("/")
+    head, _, _ = iri[len(str(ID)) :].partition("/")
     return head or None
 
 
@@ -32,7 +33,7 @@ def slug_of(iri: str) -> str | None:
     """The slug of an fmkg instance IRI: the part after ``id/{kind}/``."""
     if not iri.startswith(str(ID)):
         return None
-    _, _, slug = iri[len(str(ID)):].partition("/")
+    _, _, slug = iri[len(str(ID)) :].partition("/")
     return slug or None
 
 
@@ -48,8 +49,8 @@ class NameIndex:
     def build(cls, ds: Dataset) -> NameIndex:
         """Index every label, preferred label, alternative label and slug in ``ds``."""
         index = cls()
-        for row in ds.query(internal_query("labels")):
-            iri, name, primary = str(row[0]), str(row[1]), bool(row[2].toPython())
+        for row in rows(ds.query(internal_query("labels"))):
+            iri, name, primary = str(row[0]), str(row[1]), str(row[2]) == "true"
             index.add(iri, name, primary=primary)
             if slug := slug_of(iri):
                 index.add(iri, slug, primary=True)
@@ -83,7 +84,9 @@ class NameIndex:
         """Names close to ``name``, best first."""
         key = normalise(name)
         keys = [
-            k for table in (self.primary, self.secondary) for k, iris in table.items()
+            k
+            for table in (self.primary, self.secondary)
+            for k, iris in table.items()
             if not kinds or any(kind_of(i) in kinds for i in iris)
         ]
         close = difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.6)
@@ -101,7 +104,7 @@ class NameIndex:
     def short(iri: str) -> str:
         for prefix, ns in PREFIXES.items():
             if iri.startswith(ns) and prefix != "graph":
-                return f"{prefix}:{iri[len(ns):]}"
+                return f"{prefix}:{iri[len(ns) :]}"
         return f"<{iri}>"
 
 

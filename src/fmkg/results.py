@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from typing import cast
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.query import Result
-from rdflib.term import Identifier
+from rdflib.query import Result, ResultRow
+from rdflib.term import Node
 
 from fmkg.namespaces import PREFIXES
 
@@ -19,7 +21,12 @@ FORMATS = (*SELECT_FORMATS, *GRAPH_FORMATS)
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
-def compact(term: Identifier | None) -> str:
+def rows(result: Result) -> Iterator[ResultRow]:
+    """The rows of a SELECT result, typed as rows."""
+    return cast(Iterator[ResultRow], iter(result))
+
+
+def compact(term: Node | None) -> str:
     """A short human form of a term: ``model:gpt-3`` for IRIs with a known prefix, the text of literals."""
     if term is None:
         return ""
@@ -27,7 +34,7 @@ def compact(term: Identifier | None) -> str:
         s = str(term)
         for prefix, ns in _BY_LENGTH:
             if s.startswith(ns) and len(s) > len(ns) and prefix != "graph":
-                return f"{prefix}:{s[len(ns):]}"
+                return f"{prefix}:{s[len(ns) :]}"
         return s
     return str(term)
 
@@ -35,8 +42,8 @@ def compact(term: Identifier | None) -> str:
 def render_table(result: Result) -> str:
     """Columns aligned for a terminal, IRIs shortened; a last line counts the rows."""
     names = [str(v) for v in result.vars or []]
-    rows = [[compact(row[i]) for i in range(len(names))] for row in result]
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    table = [[compact(row[i]) for i in range(len(names))] for row in rows(result)]
+    widths = [max([len(n), *(len(r[i]) for r in table)]) for i, n in enumerate(names)]
     widths = [min(w, 60) for w in widths]
 
     def line(cells: list[str]) -> str:
@@ -46,12 +53,12 @@ def render_table(result: Result) -> str:
             out.append(cell if len(cell) <= w else cell[: w - 1] + "…")
         return "  ".join(c.ljust(w) for c, w in zip(out, widths, strict=True)).rstrip()
 
-    text = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    text.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    text = [line(names), line(["-" * w for w in widths]), *(line(r) for r in table)]
+    text.append(f"({len(table)} row{'s' if len(table) != 1 else ''})")
     return "\n".join(text) + "\n"
 
 
-def _csv_value(term: Identifier | None) -> str:
+def _csv_value(term: Node | None) -> str:
     # SPARQL 1.1 CSV: IRIs and literals as their plain text, blank nodes as _:label.
     if term is None:
         return ""
@@ -66,7 +73,7 @@ def render_csv(result: Result) -> str:
     names = [str(v) for v in result.vars or []]
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(names)
-    for row in result:
+    for row in rows(result):
         writer.writerow([_csv_value(row[i]) for i in range(len(names))])
     return buf.getvalue()
 
@@ -75,7 +82,7 @@ def render_tsv(result: Result) -> str:
     """SPARQL 1.1 Query Results TSV: terms in their Turtle/N-Triples form."""
     names = [str(v) for v in result.vars or []]
     lines = ["\t".join(f"?{n}" for n in names)]
-    for row in result:
+    for row in rows(result):
         cells = []
         for i in range(len(names)):
             term = row[i]
@@ -84,7 +91,7 @@ def render_tsv(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json_term(term: Identifier) -> dict[str, str]:
+def _json_term(term: Node) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):
@@ -103,10 +110,7 @@ def render_json(result: Result) -> str:
     if result.type == "ASK":
         return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}, indent=2) + "\n"
     names = [str(v) for v in result.vars or []]
-    bindings = [
-        {n: _json_term(row[i]) for i, n in enumerate(names) if row[i] is not None}
-        for row in result
-    ]
+    bindings = [{n: _json_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in rows(result)]
     return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False) + "\n"
 
 

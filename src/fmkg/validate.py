@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF, RDFS, SH
-from rdflib.term import Identifier
+from rdflib.term import Node
 
 from fmkg.errors import LoadError
 from fmkg.paths import shapes_files
@@ -43,7 +43,9 @@ class Report:
         if self.conforms:
             return f"conforms: {self.triples} triples checked, no problems\n"
         lines = [str(p) for p in self.problems]
-        lines.append(f"does not conform: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in {self.triples} triples")
+        lines.append(
+            f"does not conform: {len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in {self.triples} triples"
+        )
         return "\n".join(lines) + "\n"
 
 
@@ -58,7 +60,7 @@ def load_shapes(paths: list[Path] | None = None) -> Graph:
     return g
 
 
-def _label(g: Graph, node: Identifier) -> str:
+def _label(g: Graph, node: Node) -> str:
     for lab in g.objects(node, RDFS.label):
         if isinstance(lab, Literal) and lab.language in (None, "en"):
             return str(lab)
@@ -71,8 +73,12 @@ def validate(ds: Dataset, shapes: Graph | None = None) -> Report:
 
     data = merged(ds)
     conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes if shapes is not None else load_shapes(),
-        inference="none", advanced=True, allow_warnings=False, abort_on_first=False,
+        data,
+        shacl_graph=shapes if shapes is not None else load_shapes(),
+        inference="none",
+        advanced=True,
+        allow_warnings=False,
+        abort_on_first=False,
     )
     assert isinstance(results, Graph)
     problems = set()
@@ -85,9 +91,13 @@ def validate(ds: Dataset, shapes: Graph | None = None) -> Report:
         text = str(message) if message is not None else "violates a constraint"
         if value is not None and "{" not in text and compact(value) not in text and path is not None:
             text += f" (value: {compact(value)})"
-        problems.add(Problem(
-            entity=compact(focus), label=_label(data, focus) if focus is not None else "",
-            path=compact(path) if path is not None else "",
-            message=text, severity=compact(severity).removeprefix("sh:"),
-        ))
+        problems.add(
+            Problem(
+                entity=compact(focus),
+                label=_label(data, focus) if focus is not None else "",
+                path=compact(path) if path is not None else "",
+                message=text,
+                severity=compact(severity).removeprefix("sh:"),
+            )
+        )
     return Report(conforms=bool(conforms), problems=tuple(sorted(problems)), triples=len(data))

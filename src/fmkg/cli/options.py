@@ -12,7 +12,12 @@ if TYPE_CHECKING:
 
 DataOption = Annotated[
     list[Path] | None,
-    typer.Option("--data", "-d", help="An RDF file (Turtle, N-Triples, TriG, ...) to add to the graph; repeatable.", show_default=False),
+    typer.Option(
+        "--data",
+        "-d",
+        help="An RDF file (Turtle, N-Triples, TriG, ...) to add to the graph; repeatable.",
+        show_default=False,
+    ),
 ]
 NoDefaultOption = Annotated[
     bool,
@@ -20,7 +25,9 @@ NoDefaultOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False),
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False
+    ),
 ]
 
 

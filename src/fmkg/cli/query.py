@@ -23,9 +23,28 @@ def _params(values: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(metavar="QUERY", help="Inline SPARQL, a path to a .rq file, or the name of a shipped query (see 'fmkg queries').")],
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE bound to ?NAME; models and organizations by slug, label or alias. Repeatable.", show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table|csv|tsv|json for SELECT and ASK; turtle|jsonld|nt for CONSTRUCT and DESCRIBE.")] = "table",
+    sparql: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help="Inline SPARQL, a path to a .rq file, or the name of a shipped query (see 'fmkg queries').",
+        ),
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=VALUE bound to ?NAME; models and organizations by slug, label or alias. Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="table|csv|tsv|json for SELECT and ASK; turtle|jsonld|nt for CONSTRUCT and DESCRIBE."
+        ),
+    ] = "table",
     output: OutputOption = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
@@ -51,7 +70,9 @@ def query(
 
 @app.command()
 def queries(
-    name: Annotated[str | None, typer.Argument(help="Show this query in full: description, parameters, columns, example and text.")] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="Show this query in full: description, parameters, columns, example and text.")
+    ] = None,
 ) -> None:
     """List the shipped named queries, or show one."""
     from fmkg import queries as lib

@@ -13,8 +13,18 @@ from fmkg.cli.options import NoDefaultOption, OutputOption, emit, open_graph
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="RDF files to check together with the shipped graph (with --no-default: alone).", show_default=False)] = None,
-    shapes: Annotated[list[Path] | None, typer.Option("--shapes", help="SHACL shapes file to use instead of the shipped shapes; repeatable.", show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="RDF files to check together with the shipped graph (with --no-default: alone).", show_default=False
+        ),
+    ] = None,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--shapes", help="SHACL shapes file to use instead of the shipped shapes; repeatable.", show_default=False
+        ),
+    ] = None,
     no_default: NoDefaultOption = False,
     output: OutputOption = None,
 ) -> None:
