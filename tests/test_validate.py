@@ -7,8 +7,13 @@ from pathlib import Path
 import pytest
 
 from fmkg.cli import app
+from fmkg.paths import graph_files
 from fmkg.store import load
 from fmkg.validate import validate
+
+# Injected errors are checked against the ontology, vocabularies and curated core: enough for every
+# shape to apply, and much faster than the whole graph with its imports.
+BASE = [p for p in graph_files() if "imported" not in p.parts]
 
 PREFIXES = """
 @prefix fm:      <https://w3id.org/fmkg/ontology#> .
@@ -55,7 +60,7 @@ def test_shipped_graph_conforms(shipped) -> None:
 def test_injected_error_is_reported(tmp_path: Path, case: str, turtle: str, phrase: str) -> None:
     path = tmp_path / "injected.ttl"
     path.write_text(PREFIXES + turtle + "\n", encoding="utf-8")
-    report = validate(load([path]))
+    report = validate(load([*BASE, path], default=False))
     assert not report.conforms
     text = report.text()
     assert phrase in text, text

@@ -39,6 +39,11 @@ def compact(term: Node | None) -> str:
     return str(term)
 
 
+def compact_iri(iri: str) -> str:
+    """:func:`compact` for an IRI given as a string."""
+    return compact(URIRef(iri))
+
+
 def render_table(result: Result) -> str:
     """Columns aligned for a terminal, IRIs shortened; a last line counts the rows."""
     names = [str(v) for v in result.vars or []]

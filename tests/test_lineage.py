@@ -1,0 +1,135 @@
+"""Lineage, paths, fact cards, search and checks, through the library and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Literal
+
+from fmkg.cli import app
+from fmkg.lineage import lineage
+from fmkg.namespaces import FM
+from fmkg.network import lineage_graph, to_networkx
+
+from .conftest import FIXTURES
+
+TINY = ["--no-default", "--data", str(FIXTURES / "tiny.ttl")]
+M = "https://w3id.org/fmkg/id/model/"
+
+
+def test_networkx_conversion_keeps_literals_out(shipped: Dataset) -> None:
+    g = to_networkx(shipped)
+    assert not any(isinstance(n, Literal) or not n.startswith("http") for n in g.nodes)
+    gpt3 = g.nodes[M + "gpt-3"]
+    assert gpt3["label"] == "GPT-3"
+    assert gpt3["released"] == "2020-05-28"
+    assert "org:openai" in gpt3["developers"]
+    assert {d["relation"] for _, _, d in g.out_edges(M + "dall-e", data=True)} >= {"fm:basedOn", "fm:developer"}
+
+
+def test_dall_e_ancestors_include_gpt3(runner) -> None:
+    out = runner.invoke(app, ["lineage", "DALL·E", "--direction", "up", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert doc["root"] == M + "dall-e"
+    assert {"child": M + "dall-e", "relation": "fm:basedOn", "label": "based on", "parent": M + "gpt-3"} in doc["edges"]
+    assert next(n for n in doc["nodes"] if n["iri"] == M + "gpt-3")["distance"] == 1
+
+
+def test_llama_descendants_span_several_edge_types(shipped: Dataset) -> None:
+    lin = lineage(lineage_graph(shipped), M + "llama", "down")
+    relations = {e.relation for e in lin.edges}
+    assert len(relations) >= 3, relations
+    assert {"fm:fineTunedFrom", "fm:adapterOf"} <= relations
+    assert all(attrs["distance"] <= 0 for attrs in lin.nodes.values())
+    assert M + "alpaca" in lin.nodes
+
+
+@pytest.mark.parametrize(
+    ("depth", "expected"),
+    [(1, {"child-one"}), (2, {"child-one", "grandchild-q"}), (None, {"child-one", "grandchild-q"})],
+)
+def test_depth_limits_generations(runner, depth: int | None, expected: set[str]) -> None:
+    args = ["lineage", "base-one", "--direction", "down", "-f", "json", *TINY]
+    if depth:
+        args += ["--depth", str(depth)]
+    doc = json.loads(runner.invoke(app, args).output)
+    assert {n["iri"].rsplit("/", 1)[1] for n in doc["nodes"]} - {"base-one"} == expected
+
+
+def test_tree_and_dot(runner) -> None:
+    tree = runner.invoke(app, ["lineage", "Grandchild Q", "--direction", "up", *TINY]).output
+    assert tree.splitlines() == [
+        "Grandchild Q (model:grandchild-q)",
+        "ancestors:",
+        "  └── quantized from: Child One (model:child-one, 2022)",
+        "      └── fine tuned from: Base One (model:base-one, 2021-03-01)",
+    ]
+    dot = runner.invoke(app, ["lineage", "base-one", "-f", "dot", *TINY]).output
+    assert dot.startswith("digraph lineage {")
+    assert f'"{M}child-one" -> "{M}base-one" [label="fine tuned from"];' in dot
+
+
+def test_model_without_lineage_is_a_tree_of_one(runner) -> None:
+    out = runner.invoke(app, ["lineage", "gpt-4"])
+    assert out.exit_code == 0
+    assert out.output.splitlines()[0] == "GPT-4 (model:gpt-4)"
+
+
+def test_show_json_keys(runner) -> None:
+    out = runner.invoke(app, ["show", "gpt-3", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    card = json.loads(out.output)
+    assert {"iri", "label", "types", "developers", "released", "parameters", "derived_from", "sources"} <= set(card)
+    assert card["label"] == "GPT-3" and card["parameters"] == 175000000000 and card["released"] == "2020-05-28"
+    assert card["developers"] == ["https://w3id.org/fmkg/id/org/openai"]
+    assert "https://arxiv.org/abs/2005.14165" in card["sources"]
+    assert all(f["graph"].startswith("https://w3id.org/fmkg/graph/") for f in card["facts"])
+
+
+def test_show_text_names_the_graph_of_every_fact(runner) -> None:
+    out = runner.invoke(app, ["show", "Codex"]).output
+    line = next(row for row in out.splitlines() if row.strip().startswith("fine-tuned from"))
+    assert line.split()[-3:] == ["GPT-3", "(model:gpt-3)", "[data/core]"]
+    assert "sources:" in out and "https://arxiv.org/abs/2107.03374" in out
+
+
+def test_misspelt_name_gets_suggestions(runner) -> None:
+    out = runner.invoke(app, ["show", "chat gtp"])
+    assert out.exit_code == 1
+    assert "did you mean" in out.output and "ChatGPT" in out.output
+
+
+def test_path_between_entities(runner) -> None:
+    out = runner.invoke(app, ["path", "Alpaca", "LLaMA", "--format", "json"])
+    doc = json.loads(out.output)
+    assert [(s["relation"], s["forward"]) for s in doc["steps"]] == [("fm:fineTunedFrom", True)]
+    text = runner.invoke(app, ["path", "LLaMA", "Alpaca"]).output
+    assert text == "LLaMA (model:llama) <--fine-tuned from-- Alpaca (model:alpaca)\n"
+
+
+def test_search(runner) -> None:
+    out = runner.invoke(app, ["search", "dall e", "--format", "json"])
+    hits = json.loads(out.output)
+    assert hits[0]["iri"] == M + "dall-e" and hits[0]["score"] == 1.0
+    nothing = runner.invoke(app, ["search", "zzzzqqqq"])
+    assert nothing.exit_code == 1
+
+
+def test_check_finds_no_cycles_in_the_shipped_graph(runner) -> None:
+    out = runner.invoke(app, ["check"])
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[-1].startswith("0 errors")
+    assert "Alpaca (model:alpaca) is under" in out.output
+
+
+def test_check_reports_a_cycle(runner, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.ttl"
+    loop.write_text(
+        f"@prefix fm: <{FM}> .\n<{M}a> fm:fineTunedFrom <{M}b> .\n<{M}b> fm:mergedFrom <{M}a> .\n", encoding="utf-8"
+    )
+    out = runner.invoke(app, ["check", "--no-default", "--data", str(loop)])
+    assert out.exit_code == 1
+    assert "error: lineage cycle" in out.output
