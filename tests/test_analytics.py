@@ -1,0 +1,50 @@
+"""Graph figures over lineage, on small graphs whose answers are known."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from rdflib import Dataset
+
+from fmkg import analytics
+from fmkg.network import lineage_graph
+
+
+def tree() -> nx.MultiDiGraph:
+    # a <- b <- d, a <- c ; x <- y  (edges point child -> parent)
+    g = nx.MultiDiGraph()
+    for child, parent in [("b", "a"), ("c", "a"), ("d", "b"), ("y", "x")]:
+        g.add_edge(child, parent, relation="fm:fineTunedFrom", label="fine-tuned from")
+    for n in g.nodes:
+        g.nodes[n]["label"] = n.upper()
+    return g
+
+
+def test_families_are_roots_with_their_descendants() -> None:
+    assert [(r.label, r.value) for r in analytics.families(tree())] == [("A", 4.0), ("X", 2.0)]
+
+
+def test_most_descendants() -> None:
+    assert [(r.label, r.value) for r in analytics.most_descendants(tree())] == [("A", 3.0), ("B", 1.0), ("X", 1.0)]
+
+
+def test_pagerank_sums_to_one_and_ranks_the_root_first() -> None:
+    ranked = analytics.pagerank(tree(), top=100)
+    assert sum(r.value for r in ranked) == pytest.approx(1.0, abs=1e-5)
+    assert ranked[0].label == "A"
+    by = {r.label: r.value for r in ranked}
+    assert by["C"] == pytest.approx(by["D"])  # both leaves, same inflow (none)
+    assert by["B"] > by["C"]
+
+
+def test_pagerank_of_a_two_cycle_is_even() -> None:
+    g = nx.MultiDiGraph([("p", "q"), ("q", "p")])
+    assert [r.value for r in analytics.pagerank(g)] == [pytest.approx(0.5), pytest.approx(0.5)]
+
+
+def test_figures_on_the_shipped_graph(shipped: Dataset) -> None:
+    g = lineage_graph(shipped)
+    names = {r.label for r in analytics.families(g)}
+    assert {"LLaMA", "BERT", "GPT-3"} <= names
+    per_org = analytics.releases_per_org_year(shipped)
+    assert per_org["Google"]["2018"] >= 1
