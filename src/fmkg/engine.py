@@ -16,6 +16,7 @@ from fmkg.errors import QueryError, QuerySyntaxError
 from fmkg.namespaces import PREFIXES
 from fmkg.queries import ENTITY_TYPES, NamedQuery
 from fmkg.resolve import NameIndex, resolve
+from fmkg.store import is_oxigraph
 
 
 def _syntax_error(source: str, exc: Exception) -> QuerySyntaxError:
@@ -39,6 +40,9 @@ def query(
     source: str = "<query>",
 ) -> Result:
     """Run a SPARQL query on ``ds``; ``bindings`` pre-bind variables to RDF terms (initBindings)."""
+    if is_oxigraph(ds):
+        return _query_oxigraph(ds, text, bindings, source)
+
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
@@ -53,6 +57,58 @@ def query(
         if result.type == "SELECT":
             result.bindings  # noqa: B018 - rdflib evaluates lazily: fail here, not while printing
         return result
+    except Exception as exc:
+        raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from exc
+
+
+# Lexical pieces of SPARQL that may contain braces or the word WHERE without meaning them.
+_SKIP = re.compile(
+    r"""(?P<skip>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)"""
+    r"|(?P<where>\bWHERE\b)|(?P<brace>\{)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def inline_values(text: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group.
+
+    The values are written in their N-Triples form (``term.n3()``), which escapes them, so user text
+    never becomes query syntax. Used where rdflib's initBindings do not exist: Oxigraph (whose
+    substitutions need the variables projected) and remote endpoints.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
+    first_brace = None
+    seen_where = False
+    for m in _SKIP.finditer(text):
+        if m.group("where"):
+            seen_where = True
+        elif m.group("brace") is not None:
+            if seen_where:
+                return text[: m.end()] + " " + block + " " + text[m.end() :]
+            if first_brace is None:
+                first_brace = m.end()
+    if first_brace is None:
+        raise QueryError("cannot bind parameters: the query has no group pattern")
+    # No WHERE keyword (as in ASK { ... } or SELECT * { ... }): the first group is the pattern.
+    return text[:first_brace] + " " + block + " " + text[first_brace:]
+
+
+def _query_oxigraph(ds: Dataset, text: str, bindings: Mapping[str, Identifier] | None, source: str) -> Result:
+    # The query text goes to Oxigraph as a string: a prepared rdflib query would make oxrdflib fall
+    # back to rdflib's own, much slower, engine; values are bound with VALUES (see inline_values).
+    try:
+        result = ds.query(inline_values(text, bindings or {}), initNs=PREFIXES)
+        if result.type == "SELECT":
+            result.bindings = list(result.bindings)
+        return result
+    except SyntaxError as exc:
+        message = " ".join(str(exc.msg).split())
+        if m := re.match(r"error at (\d+):(\d+): (.*)", message):
+            raise QuerySyntaxError(source, m.group(3), int(m.group(1)), int(m.group(2))) from exc
+        raise QuerySyntaxError(source, message, exc.lineno, exc.offset) from exc
     except Exception as exc:
         raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from exc
 

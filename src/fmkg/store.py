@@ -2,29 +2,62 @@
 
 Queries see the union of all named graphs as their default graph, so a query need not know which
 file a fact came from, while ``GRAPH ?g`` still tells it.
+
+Two stores sit behind the same rdflib ``Dataset`` interface:
+
+- ``memory`` (default): rdflib's in-memory store. A parsed graph is cached on disk as a pickle keyed
+  by the content of every source file, so a repeated command does not parse Turtle again; a changed
+  file changes the key, so the cache is never stale.
+- ``oxigraph``: Oxigraph through oxrdflib, in memory or persistent in a directory (``path``). It
+  parses with Oxigraph's own parsers and answers SPARQL natively (see :mod:`fmkg.engine`), for graphs
+  of millions of triples. A persistent store remembers the key of what it holds and reloads only
+  when the sources change.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import pickle
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 
-from fmkg.errors import LoadError
+from fmkg.errors import FmkgError, LoadError
 from fmkg.namespaces import GRAPH, PREFIXES
 from fmkg.paths import RDF_SUFFIXES, graph_files, ontology_dir
 
 QUAD_FORMATS = {"nquads", "trig"}
+STORES = ("memory", "oxigraph")
+_MARKER = "fmkg-sources.sha256"
 
 
-def new_dataset() -> Dataset:
+def new_dataset(store: str = "memory", path: Path | None = None) -> Dataset:
     """An empty dataset whose default graph is the union of its named graphs, with fmkg's prefixes."""
-    ds = Dataset(default_union=True)
+    if store == "memory":
+        if path is not None:
+            raise FmkgError("--store-path needs --store oxigraph (the memory store is cached automatically)")
+        ds = Dataset(default_union=True)
+    elif store == "oxigraph":
+        import pyoxigraph
+        from oxrdflib import OxigraphStore
+
+        inner = pyoxigraph.Store(str(path)) if path is not None else pyoxigraph.Store()
+        ds = Dataset(store=OxigraphStore(store=inner), default_union=True)
+    else:
+        raise FmkgError(f"unknown store {store!r}; choose from {', '.join(STORES)}")
     for prefix, iri in PREFIXES.items():
         ds.bind(prefix, iri, override=True, replace=True)
     return ds
+
+
+def is_oxigraph(ds: Dataset) -> bool:
+    """Whether ``ds`` is backed by Oxigraph (queries then run natively there)."""
+    return type(ds.store).__name__ == "OxigraphStore"
 
 
 def graph_iri(path: Path) -> URIRef:
@@ -52,6 +85,9 @@ _LINE = re.compile(r"line (\d+)")
 def parse_file(ds: Dataset, path: Path) -> None:
     """Parse one file into ``ds``; a file that cannot be read or parsed raises :class:`LoadError`."""
     fmt = rdf_format(path)
+    if is_oxigraph(ds):
+        _parse_oxigraph(ds, path, fmt)
+        return
     try:
         data = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -63,6 +99,34 @@ def parse_file(ds: Dataset, path: Path) -> None:
             ds.graph(graph_iri(path)).parse(data=data, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib's parsers raise many unrelated types
         raise _load_error(path, exc) from exc
+
+
+_OX_FORMATS = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "xml": "RDF_XML",
+    "json-ld": "JSON_LD",
+}
+
+
+def _parse_oxigraph(ds: Dataset, path: Path, fmt: str) -> None:
+    import pyoxigraph
+
+    inner = ds.store._inner  # type: ignore[attr-defined]
+    to_graph = None if fmt in QUAD_FORMATS else pyoxigraph.NamedNode(str(graph_iri(path)))
+    try:
+        inner.bulk_load(
+            path=str(path),
+            format=getattr(pyoxigraph.RdfFormat, _OX_FORMATS[fmt]),
+            base_iri=path.resolve().as_uri(),
+            to_graph=to_graph,
+        )
+    except SyntaxError as exc:
+        raise LoadError(path, f"syntax error: {exc.msg}", line=exc.lineno) from exc
+    except (OSError, ValueError) as exc:
+        raise LoadError(path, " ".join(str(exc).split())) from exc
 
 
 def _load_error(path: Path, exc: Exception) -> LoadError:
@@ -77,15 +141,94 @@ def _load_error(path: Path, exc: Exception) -> LoadError:
     return LoadError(path, message, line=line if isinstance(line, int) else None)
 
 
-def load(paths: Iterable[Path | str] = (), *, default: bool = True) -> Dataset:
-    """Load the shipped graph (unless ``default`` is false) plus ``paths`` into one dataset."""
-    files = graph_files() if default else []
-    files += [Path(p) for p in paths]
+def sources_key(files: Sequence[Path]) -> str:
+    """A key for the exact content of ``files`` (and the code that parses them)."""
+    from importlib.metadata import version
+
+    import rdflib
+
+    from fmkg import __version__
+
+    h = hashlib.sha256(f"fmkg {__version__} rdflib {rdflib.__version__} py {sys.version_info[:2]}".encode())
+    for f in files:
+        h.update(str(f.resolve()).encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError as exc:
+            raise LoadError(f, f"cannot read: {exc}") from exc
+        h.update(b"\0")
+    h.update(version("pyoxigraph").encode())
+    return h.hexdigest()
+
+
+def cache_dir() -> Path:
+    """Where parsed graphs are cached: ``$FMKG_CACHE_DIR``, else ``$XDG_CACHE_HOME/fmkg`` or ``~/.cache/fmkg``."""
+    if env := os.environ.get("FMKG_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "fmkg"
+
+
+def _load_memory_cached(files: list[Path]) -> Dataset:
+    from fmkg.fileio import write_atomic
+
+    key = sources_key(files)
+    cached = cache_dir() / f"{key}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            ds = pickle.load(fh)
+        if isinstance(ds, Dataset):
+            return ds
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass  # no cache yet, or written by another version: parse
     ds = new_dataset()
     for path in files:
-        if not path.is_file():
-            raise LoadError(path, "no such file")
         parse_file(ds, path)
+    with contextlib.suppress(OSError):  # a read-only home is no reason to fail; the next run parses again
+        write_atomic(cached, pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+    return ds
+
+
+def _load_oxigraph_persistent(files: list[Path], path: Path) -> Dataset:
+    key = sources_key(files)
+    marker = path / _MARKER
+    fresh = marker.is_file() and marker.read_text(encoding="utf-8").strip() == key
+    ds = new_dataset("oxigraph", path)
+    if not fresh:
+        inner = ds.store._inner  # type: ignore[attr-defined]
+        inner.clear()
+        for f in files:
+            parse_file(ds, f)
+        inner.flush()
+        marker.write_text(key + "\n", encoding="utf-8")
+    return ds
+
+
+def load(
+    paths: Iterable[Path | str] = (),
+    *,
+    default: bool = True,
+    store: str = "memory",
+    path: Path | str | None = None,
+    cache: bool = True,
+) -> Dataset:
+    """Load the shipped graph (unless ``default`` is false) plus ``paths`` into one dataset.
+
+    ``store`` is ``memory`` or ``oxigraph``; ``path`` makes an Oxigraph store persistent in that
+    directory. ``cache`` lets the memory store reuse a parse of the same file contents.
+    """
+    files = graph_files() if default else []
+    files += [Path(p) for p in paths]
+    for f in files:
+        if not f.is_file():
+            raise LoadError(f, "no such file")
+    if store == "memory" and path is None and cache and os.environ.get("FMKG_NO_CACHE") != "1":
+        return _load_memory_cached(files)
+    if store == "oxigraph" and path is not None:
+        return _load_oxigraph_persistent(files, Path(path))
+    ds = new_dataset(store, Path(path) if path is not None else None)
+    for f in files:
+        parse_file(ds, f)
     return ds
 
 

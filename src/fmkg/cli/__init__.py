@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -44,8 +45,27 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    store: Annotated[
+        str,
+        typer.Option("--store", envvar="FMKG_STORE", help="Where the graph lives: memory (default) or oxigraph."),
+    ] = "memory",
+    store_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--store-path",
+            envvar="FMKG_STORE_PATH",
+            help="A directory for a persistent Oxigraph store, loaded once and reused until the sources change.",
+            show_default=False,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse the sources again instead of using the cached graph.")
+    ] = False,
 ) -> None:
     """fmkg: the open knowledge graph of foundation models."""
+    from fmkg.cli.options import SETTINGS
+
+    SETTINGS.store, SETTINGS.store_path, SETTINGS.cache = store, store_path, not no_cache
 
 
 # Commands register themselves on ``app`` when their module is imported.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,14 +32,28 @@ OutputOption = Annotated[
 ]
 
 
+@dataclass
+class GraphSettings:
+    """The global options (``fmkg --store ... COMMAND``) that say where and how the graph is loaded."""
+
+    store: str = "memory"
+    store_path: Path | None = None
+    cache: bool = True
+
+
+SETTINGS = GraphSettings()
+
+
 def open_graph(data: list[Path] | None, no_default: bool) -> Dataset:
-    """Load the graph a command reads, as its --data and --no-default options say."""
+    """Load the graph a command reads, as its --data and --no-default options and the global options say."""
     from fmkg.errors import FmkgError
     from fmkg.store import load
 
     if no_default and not data:
         raise FmkgError("--no-default needs at least one --data file")
-    return load(data or [], default=not no_default)
+    return load(
+        data or [], default=not no_default, store=SETTINGS.store, path=SETTINGS.store_path, cache=SETTINGS.cache
+    )
 
 
 def emit(text: str, output: Path | None) -> None:
