@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Dataset, Literal, URIRef
@@ -80,6 +80,15 @@ def inline_values(text: str, bindings: Mapping[str, Identifier]) -> str:
         return text
     names = sorted(bindings)
     block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
+    return _insert_block(text, block)
+
+
+def inline_choices(text: str, name: str, terms: Iterable[Identifier]) -> str:
+    """Let ``?name`` range over ``terms`` (a one-variable ``VALUES`` block, terms in N-Triples form)."""
+    return _insert_block(text, f"VALUES ?{name} {{ " + " ".join(t.n3() for t in terms) + " }")
+
+
+def _insert_block(text: str, block: str) -> str:
     first_brace = None
     seen_where = False
     for m in _SKIP.finditer(text):

@@ -8,7 +8,10 @@ from collections import deque
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from rdflib import Dataset, URIRef
+
 from fmkg.errors import FmkgError
+from fmkg.namespaces import LINEAGE
 from fmkg.results import compact_iri
 
 if TYPE_CHECKING:
@@ -75,6 +78,48 @@ def lineage(g: nx.MultiDiGraph, root: str, direction: Direction = "both", depth:
         out.nodes[node] = {"label": attrs.get("label", compact_iri(node)), "distance": n, **_keep(attrs)}
     out.edges = sorted(set(out.edges))
     return out
+
+
+def lineage_from(ds: Dataset, root: URIRef, direction: Direction = "both", depth: int | None = None) -> Lineage:
+    """:func:`lineage` of ``root`` read straight from the store, fetching only the family it reaches.
+
+    Two SPARQL queries (the edges above or below the root, then the attributes of the models on
+    them) instead of converting the whole graph to networkx, so the cost follows the size of the
+    family and stays small on graphs of millions of models.
+    """
+    import networkx as nx
+
+    from fmkg.engine import inline_choices, query
+    from fmkg.network import relation_labels
+    from fmkg.paths import internal_query
+    from fmkg.results import rows
+
+    labels = relation_labels(ds, LINEAGE)
+    g = nx.MultiDiGraph()
+    g.add_node(str(root))
+    for up in (True, False):
+        if direction == ("down" if up else "up"):
+            continue
+        name = "lineage-up" if up else "lineage-down"
+        for child, prop, parent in rows(query(ds, internal_query(name), {"root": root}, source=name)):
+            key = compact_iri(str(prop))
+            g.add_edge(str(child), str(parent), key=key, relation=key, label=labels[URIRef(str(prop))])
+    nodes = sorted(g.nodes)
+    text = inline_choices(internal_query("node-attributes"), "node", [URIRef(n) for n in nodes])
+    developers: dict[str, set[str]] = {n: set() for n in nodes}
+    for node, label, released, developer in rows(query(ds, text, source="node-attributes")):
+        attrs = g.nodes[str(node)]
+        if label is not None:
+            attrs.setdefault("label", str(label))
+        if released is not None:
+            attrs["released"] = min(str(released), str(attrs.get("released", str(released))))
+        if developer is not None:
+            developers[str(node)].add(compact_iri(str(developer)))
+    for n in nodes:
+        g.nodes[n].setdefault("label", compact_iri(n))
+        g.nodes[n].setdefault("released", "")
+        g.nodes[n]["developers"] = sorted(developers[n])
+    return lineage(g, str(root), direction, depth)
 
 
 def _keep(attrs: dict[str, object]) -> dict[str, object]:

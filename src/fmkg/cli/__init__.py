@@ -69,6 +69,7 @@ def _root(
 
 
 # Commands register themselves on ``app`` when their module is imported.
+from fmkg.cli import bench as _bench  # noqa: E402,F401
 from fmkg.cli import explore as _explore  # noqa: E402,F401
 from fmkg.cli import query as _query  # noqa: E402,F401
 from fmkg.cli import validate as _validate  # noqa: E402,F401

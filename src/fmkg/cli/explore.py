@@ -70,18 +70,12 @@ def lineage(
     no_default: NoDefaultOption = False,
 ) -> None:
     """Where a model comes from and what was derived from it, with the type of every edge."""
-    from fmkg.lineage import RENDERERS
-    from fmkg.lineage import lineage as build
-    from fmkg.network import lineage_graph, node_attributes
+    from fmkg.lineage import RENDERERS, lineage_from
 
     _choice(direction, ("up", "down", "both"), "--direction")
     _choice(fmt, tuple(RENDERERS), "--format")
     ds = open_graph(data, no_default)
-    root = _resolve(ds, name, ("model",))
-    g = lineage_graph(ds)
-    if str(root) not in g:  # a model without lineage edges is still a tree of one
-        g.add_node(str(root), **node_attributes(ds, root))
-    lin = build(g, str(root), direction, depth)  # type: ignore[arg-type]
+    lin = lineage_from(ds, _resolve(ds, name, ("model",)), direction, depth)  # type: ignore[arg-type]
     emit(RENDERERS[fmt](lin), output)
 
 
