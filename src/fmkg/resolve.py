@@ -44,6 +44,7 @@ class NameIndex:
     primary: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     secondary: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     display: dict[str, str] = field(default_factory=dict)
+    _shown_primary: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, ds: Dataset) -> NameIndex:
@@ -61,9 +62,12 @@ class NameIndex:
         if not key:
             return
         (self.primary if primary else self.secondary)[key].add(iri)
-        if primary and iri not in self.display.values():
-            self.display.setdefault(key, name)
-        self.display.setdefault(iri, name)
+        # The name to show for an entity: its first label, else its first alternative label.
+        if primary and iri not in self._shown_primary:
+            self._shown_primary.add(iri)
+            self.display[iri] = name
+        else:
+            self.display.setdefault(iri, name)
 
     def lookup(self, name: str, kinds: tuple[str, ...] = ()) -> str:
         """The one IRI that ``name`` names, restricted to ``kinds`` when given."""
