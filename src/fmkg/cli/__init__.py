@@ -73,6 +73,7 @@ from fmkg.cli import bench as _bench  # noqa: E402,F401
 from fmkg.cli import explore as _explore  # noqa: E402,F401
 from fmkg.cli import query as _query  # noqa: E402,F401
 from fmkg.cli import validate as _validate  # noqa: E402,F401
+from fmkg.cli import viz as _viz  # noqa: E402,F401
 
 
 def main() -> None:
