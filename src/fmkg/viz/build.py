@@ -20,6 +20,7 @@ from fmkg.namespaces import FM, LINEAGE
 from fmkg.network import ENTITY_RELATIONS, relation_labels
 from fmkg.resolve import NameIndex, kind_of, resolve
 from fmkg.results import compact
+from fmkg.store import is_oxigraph
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -279,7 +280,8 @@ def _resolve_all(ds: Dataset, names: Iterable[str], kinds: tuple[str, ...]) -> l
     wanted = list(names)
     if not wanted:
         return []
-    index = NameIndex.build(ds)
+    # IRIs and prefixed names resolve without the index, which takes a while on a large graph.
+    index = NameIndex.build(ds) if len(wanted) > 1 else None
     return [str(resolve(ds, name, kinds, index)) for name in wanted]
 
 
@@ -337,6 +339,44 @@ def _sample(g: nx.MultiDiGraph, keep: set[str], weight: dict[str, int], limit: i
     return out
 
 
+#: Above this many triples a focused view reads only the focus's neighbourhood from the store.
+LOCAL_VIEW_TRIPLES = 250_000
+
+
+def neighbourhood(ds: Dataset, focus: URIRef, relations: Iterable[URIRef]) -> Dataset:
+    """A small dataset with what a view focused on ``focus`` needs, read with three SPARQL queries.
+
+    The focus's ancestors and descendants over :data:`FLOW_RELATIONS` (at any depth; ``--depth``
+    trims later), every statement about them, and the labels and types of what they point to. On a
+    graph of millions of models this costs in proportion to the family, not to the graph; the
+    importance of each node then counts what is downstream of it within the family.
+    """
+    from fmkg.engine import inline_choices, query
+    from fmkg.results import rows
+    from fmkg.store import new_dataset
+
+    path = "|".join(r.n3() for r in FLOW_RELATIONS)
+    closure = f"SELECT DISTINCT ?n WHERE {{ {{ ?focus ({path})* ?n }} UNION {{ ?n ({path})* ?focus }} }}"
+    found = rows(query(ds, closure, {"focus": focus}, source="viz focus"))
+    nodes = sorted({n for (n,) in found if isinstance(n, URIRef)})
+    members = set(nodes)
+    local = new_dataset()
+    out = local.graph(URIRef("urn:fmkg:viz:neighbourhood"))
+    about = inline_choices("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "s", nodes)
+    ends: set[URIRef] = set()
+    for s, p, o in rows(query(ds, about, source="viz facts")):
+        out.add((s, p, o))
+        if isinstance(o, URIRef) and o not in members:
+            ends.add(o)
+    named = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p IN (rdfs:label, skos:prefLabel, rdf:type)) }"
+    for s, p, o in rows(query(ds, inline_choices(named, "s", sorted(ends)), source="viz labels")):
+        out.add((s, p, o))
+    for r in relations:  # the relations' own labels, for the legend
+        for label in ds.objects(r, RDFS.label):
+            out.add((r, RDFS.label, label))
+    return local
+
+
 def build_view(ds: Dataset, options: VizOptions | None = None) -> View:
     """Read, select, size and lay out the graph as ``options`` say; raises :class:`FmkgError` when too large."""
     from fmkg.viz.layout import layout
@@ -344,8 +384,10 @@ def build_view(ds: Dataset, options: VizOptions | None = None) -> View:
     options = options or VizOptions()
     options.check()
     preds = parse_relations(options.relations) if options.relations else ENTITY_RELATIONS
-    full = entity_graph(ds, preds)
     focus = _resolve_all(ds, [options.focus], ("model", "app", "dataset"))[0] if options.focus else None
+    if focus is not None and (is_oxigraph(ds) or len(ds) > LOCAL_VIEW_TRIPLES):  # counting Oxigraph is slow
+        ds = neighbourhood(ds, URIRef(focus), preds)
+    full = entity_graph(ds, preds)
     orgs = _resolve_all(ds, options.orgs, ("org",))
     keep = select(full, focus=focus, depth=options.depth, orgs=orgs, since=options.since, until=options.until)
     weight = importance(full, options.size)
