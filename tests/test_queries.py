@@ -105,3 +105,8 @@ def test_inline_query_with_undeclared_entity_parameter(shipped: Dataset) -> None
 def test_unknown_named_query_is_an_error() -> None:
     with pytest.raises(QueryError, match="no named query"):
         queries.get("no-such-query")
+
+
+def test_long_inline_query_on_one_line(shipped: Dataset) -> None:
+    text = "SELECT ?m WHERE { ?m a <https://w3id.org/fmkg/ontology#Organization> }" + " " * 300 + "LIMIT 1"
+    assert len(list(engine.run(shipped, queries.get(text)))) == 1

@@ -116,7 +116,9 @@ def test_persistent_oxigraph_store_reloads_only_on_change(tmp_path: Path) -> Non
 
 
 def test_global_store_option(runner) -> None:
-    out = runner.invoke(app, ["--store", "oxigraph", "query", "has-lineage", "-p", "model=alpaca", "-p", "ancestor=llama"])
+    out = runner.invoke(
+        app, ["--store", "oxigraph", "query", "has-lineage", "-p", "model=alpaca", "-p", "ancestor=llama"]
+    )
     assert (out.exit_code, out.output) == (0, "true\n")
     bad = runner.invoke(app, ["--store", "bogus", "query", "timeline"])
     assert bad.exit_code == 2 and "unknown store" in bad.output

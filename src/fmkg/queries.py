@@ -103,13 +103,20 @@ def from_file(path: Path) -> NamedQuery:
     return parse_header(path.stem, path, text)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # an inline query longer than a file name can be
+        return False
+
+
 def get(reference: str) -> NamedQuery:
     """Find a query by shipped name or ``.rq`` path; anything else is treated as inline SPARQL."""
     lib = library()
     if reference in lib:
         return lib[reference]
     path = Path(reference)
-    if reference.endswith(".rq") or (len(reference) < 4096 and "\n" not in reference and path.is_file()):
+    if reference.endswith(".rq") or ("\n" not in reference and _is_file(path)):
         if not path.is_file():
             raise QueryError(f"{reference}: no such query file")
         return from_file(path)

@@ -70,7 +70,9 @@ def _root(
 
 # Commands register themselves on ``app`` when their module is imported.
 from fmkg.cli import bench as _bench  # noqa: E402,F401
+from fmkg.cli import build as _build  # noqa: E402,F401
 from fmkg.cli import explore as _explore  # noqa: E402,F401
+from fmkg.cli import export as _export  # noqa: E402,F401
 from fmkg.cli import query as _query  # noqa: E402,F401
 from fmkg.cli import validate as _validate  # noqa: E402,F401
 from fmkg.cli import viz as _viz  # noqa: E402,F401
