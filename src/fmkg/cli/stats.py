@@ -1,0 +1,29 @@
+"""``fmkg stats``: how big the graph is, where its facts come from and how complete they are."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fmkg.cli import app
+from fmkg.cli.options import DataOption, NoDefaultOption, OutputOption, emit, open_graph
+from fmkg.errors import FmkgError
+
+FORMATS = ("table", "json")
+
+
+@app.command()
+def stats(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output: OutputOption = None,
+    data: DataOption = None,
+    no_default: NoDefaultOption = False,
+) -> None:
+    """Count entities per class, edges per relation and facts per source; coverage, conflicts, unresolved names."""
+    from fmkg.stats import compute
+
+    if fmt not in FORMATS:
+        raise FmkgError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    result = compute(open_graph(data, no_default))
+    emit(result.to_json() if fmt == "json" else result.table(), output)

@@ -1,0 +1,69 @@
+"""Reading input files: text with clear errors, checksums, and YAML that remembers its line numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+from typing import Any
+
+from fmkg.errors import LoadError
+
+#: The key under which :func:`load_yaml` records the line a mapping starts on.
+LINE = "__line__"
+
+
+def read_text(path: Path) -> str:
+    """The text of a UTF-8 file (a byte-order mark is dropped); errors name the file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadError(path, f"not UTF-8 text (byte {exc.start})", line=line) from exc
+
+
+def checksum(paths: list[Path]) -> str:
+    """``sha256:...`` of the input files' contents, in the order given: names the exact copy imported."""
+    h = hashlib.sha256()
+    for path in paths:
+        try:
+            h.update(path.read_bytes())
+        except OSError as exc:
+            raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    return f"sha256:{h.hexdigest()}"
+
+
+def _yaml() -> Any:
+    # PyYAML ships no type information; it is imported by name so that mypy treats it as Any.
+    return importlib.import_module("yaml")
+
+
+def load_yaml(text: str, path: Path, *, first_line: int = 1) -> Any:
+    """Parse YAML without implicit typing (every scalar is a string: "2020-05-28" stays text, "No"
+    is not False), recording each mapping's line under :data:`LINE`. Errors name file and line."""
+    yaml = _yaml()
+
+    loader_class: Any = type("_LineLoader", (yaml.BaseLoader,), {})
+
+    def mapping(loader: Any, node: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            out[str(key)] = loader.construct_object(value_node, deep=True)
+        out[LINE] = node.start_mark.line + first_line
+        return out
+
+    loader_class.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    try:
+        return list(yaml.load_all(text, Loader=loader_class))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        raise LoadError(path, f"malformed YAML: {what}", line=line) from exc
+    except yaml.YAMLError as exc:
+        raise LoadError(path, f"malformed YAML: {' '.join(str(exc).split())}") from exc
