@@ -15,7 +15,7 @@ from rdflib.term import Identifier
 from fmkg.errors import QueryError, QuerySyntaxError
 from fmkg.namespaces import PREFIXES
 from fmkg.queries import ENTITY_TYPES, NamedQuery
-from fmkg.resolve import NameIndex, resolve
+from fmkg.resolve import NameIndex, index_for, resolve
 from fmkg.store import is_oxigraph
 
 
@@ -172,7 +172,7 @@ def bind_params(nq: NamedQuery, values: Mapping[str, str], ds: Dataset) -> dict[
         missing = [n for n in declared if n not in values]
         if missing:
             raise QueryError(f"{nq.name}: missing parameter {', '.join(missing)} (use --param {missing[0]}=VALUE)")
-    index = NameIndex.build(ds) if values else None
+    index = index_for(ds) if values else None
     out: dict[str, Identifier] = {}
     for name, value in values.items():
         out[name] = convert(value, declared[name].type, ds, index) if name in declared else guess(value, ds, index)

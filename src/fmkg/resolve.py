@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import pickle
+import weakref
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -112,6 +115,29 @@ class NameIndex:
         return f"<{iri}>"
 
 
+_INDEXES: weakref.WeakKeyDictionary[Dataset, NameIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(ds: Dataset) -> NameIndex:
+    """The name index of ``ds``, built once per dataset; for a cached graph, read from the cache too."""
+    if (found := _INDEXES.get(ds)) is not None:
+        return found
+    cached = getattr(ds, "fmkg_cache_path", None)  # set by fmkg.store for graphs loaded from its cache
+    index = None
+    if cached is not None:
+        names = cached.with_suffix(".names.pickle")
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            index = pickle.loads(names.read_bytes())
+        if not isinstance(index, NameIndex):
+            index = NameIndex.build(ds)
+            from fmkg.fileio import write_atomic
+
+            with contextlib.suppress(OSError):
+                write_atomic(names, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    _INDEXES[ds] = index or NameIndex.build(ds)
+    return _INDEXES[ds]
+
+
 def resolve(ds: Dataset, name: str, kinds: tuple[str, ...] = (), index: NameIndex | None = None) -> URIRef:
     """Resolve a name to an IRI: ``<iri>``, ``http...``, ``prefix:local``, or a slug, label or alias."""
     text = name.strip()
@@ -122,4 +148,4 @@ def resolve(ds: Dataset, name: str, kinds: tuple[str, ...] = (), index: NameInde
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and local and " " not in local:
         return URIRef(PREFIXES[prefix] + local)
-    return URIRef((index or NameIndex.build(ds)).lookup(text, kinds))
+    return URIRef((index or index_for(ds)).lookup(text, kinds))

@@ -174,18 +174,17 @@ def _load_memory_cached(files: list[Path]) -> Dataset:
 
     key = sources_key(files)
     cached = cache_dir() / f"{key}.pickle"
-    try:
+    ds = None
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         with cached.open("rb") as fh:
-            ds = pickle.load(fh)
-        if isinstance(ds, Dataset):
-            return ds
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # no cache yet, or written by another version: parse
-    ds = new_dataset()
-    for path in files:
-        parse_file(ds, path)
-    with contextlib.suppress(OSError):  # a read-only home is no reason to fail; the next run parses again
-        write_atomic(cached, pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+            ds = pickle.load(fh)  # no cache yet, or one written by another version: parse
+    if not isinstance(ds, Dataset):
+        ds = new_dataset()
+        for path in files:
+            parse_file(ds, path)
+        with contextlib.suppress(OSError):  # a read-only home is no reason to fail; the next run parses again
+            write_atomic(cached, pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL))
+    ds.fmkg_cache_path = cached  # type: ignore[attr-defined]  # lets fmkg.resolve cache its name index beside it
     return ds
 
 

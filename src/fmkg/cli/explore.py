@@ -125,13 +125,13 @@ def search(
     """Fuzzy search over labels, aliases and slugs. Exits 1 when nothing matches."""
     from dataclasses import asdict
 
-    from fmkg.resolve import NameIndex
+    from fmkg.resolve import index_for
     from fmkg.results import compact_iri
     from fmkg.search import search as run_search
 
     _choice(fmt, ("table", "json"), "--format")
     ds = open_graph(data, no_default)
-    hits = run_search(NameIndex.build(ds), text, kinds=tuple(kind or ()), limit=limit)
+    hits = run_search(index_for(ds), text, kinds=tuple(kind or ()), limit=limit)
     if fmt == "json":
         typer.echo(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
     else:

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from fmkg.errors import FmkgError
 from fmkg.namespaces import FM, LINEAGE
 from fmkg.network import ENTITY_RELATIONS, relation_labels
-from fmkg.resolve import NameIndex, kind_of, resolve
+from fmkg.resolve import index_for, kind_of, resolve
 from fmkg.results import compact
 from fmkg.store import is_oxigraph
 
@@ -281,7 +281,7 @@ def _resolve_all(ds: Dataset, names: Iterable[str], kinds: tuple[str, ...]) -> l
     if not wanted:
         return []
     # IRIs and prefixed names resolve without the index, which takes a while on a large graph.
-    index = NameIndex.build(ds) if len(wanted) > 1 else None
+    index = index_for(ds) if len(wanted) > 1 else None
     return [str(resolve(ds, name, kinds, index)) for name in wanted]
 
 
