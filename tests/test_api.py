@@ -24,7 +24,7 @@ def test_load_returns_a_dataset() -> None:
 
 def test_query_runs_named_queries_with_params() -> None:
     rows = list(fmkg.query("powered-by-model", {"model": "lamda"}))
-    assert [str(r.applicationLabel) for r in rows] == ["Bard"]
+    assert "Bard" in {str(r.applicationLabel) for r in rows}
 
 
 def test_query_on_a_given_graph() -> None:

@@ -68,13 +68,13 @@ def test_injected_error_is_reported(tmp_path: Path, case: str, turtle: str, phra
 
 
 def test_cli_exit_codes(runner, tmp_path: Path) -> None:
-    ok = runner.invoke(app, ["validate"])
+    ok = runner.invoke(app, ["validate", "--no-default", *[str(p) for p in BASE]])
     assert ok.exit_code == 0, ok.output
     assert ok.output.startswith("conforms")
 
     broken = tmp_path / "broken.ttl"
     broken.write_text(PREFIXES + BROKEN[3][1] + "\n", encoding="utf-8")
-    bad = runner.invoke(app, ["validate", str(broken)])
+    bad = runner.invoke(app, ["validate", "--no-default", *[str(p) for p in BASE], str(broken)])
     assert bad.exit_code == 1
     assert "Injected (model:x) fm:releaseDate:" in bad.output
 
