@@ -48,3 +48,18 @@ def test_figures_on_the_shipped_graph(shipped: Dataset) -> None:
     assert {"LLaMA", "BERT", "GPT-3"} <= names
     per_org = analytics.releases_per_org_year(shipped)
     assert per_org["Google"]["2018"] >= 1
+
+
+def test_stats_reports_graph_figures(runner) -> None:
+    import json
+
+    from fmkg.cli import app
+
+    out = runner.invoke(app, ["stats", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    graph = json.loads(out.output)["graph"]
+    assert {"largest_families", "most_descendants", "pagerank", "releases_per_org_year"} <= set(graph)
+    assert "LLaMA" in {r["label"] for r in graph["largest_families"]}
+    assert graph["releases_per_org_year"]["OpenAI"]["2020"] >= 1
+    table = runner.invoke(app, ["stats"]).output
+    assert "PageRank over lineage" in table and "largest families" in table

@@ -51,6 +51,16 @@ class SourceStats:
 
 
 @dataclass
+class GraphFigures:
+    """Figures over the lineage graph (see :mod:`fmkg.analytics`)."""
+
+    largest_families: list[dict[str, object]]
+    most_descendants: list[dict[str, object]]
+    pagerank: list[dict[str, object]]
+    releases_per_org_year: dict[str, dict[str, int]]
+
+
+@dataclass
 class Stats:
     """The counts ``fmkg stats`` reports."""
 
@@ -66,6 +76,7 @@ class Stats:
     unresolved_names: int
     triples: int = 0
     notes: list[str] = field(default_factory=list)
+    graph: GraphFigures | None = None
 
     def to_json(self) -> str:
         """The counts as a JSON document."""
@@ -100,6 +111,18 @@ class Stats:
                 ("unresolved references", f"{self.unresolved} ({self.unresolved_names} distinct names)"),
             ],
         )
+        if self.graph is not None:
+            for title, ranked, unit in (
+                ("largest families (root: models in the family)", self.graph.largest_families, "{:.0f}"),
+                ("most descendants", self.graph.most_descendants, "{:.0f}"),
+                ("PageRank over lineage", self.graph.pagerank, "{:.4f}"),
+            ):
+                section(title, [(str(r["label"]), unit.format(r["value"])) for r in ranked])
+            busiest = sorted(self.graph.releases_per_org_year.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+            section(
+                "releases per organization per year (the 10 busiest)",
+                [(org, ", ".join(f"{y}: {n}" for y, n in sorted(years.items()))) for org, years in busiest[:10]],
+            )
         return "\n".join(out)
 
 
@@ -182,4 +205,23 @@ def compute(ds: Dataset) -> Stats:
         unresolved=len(set(unresolved)),
         unresolved_names=len({str(o) for _, o in unresolved}),
         triples=len(ds),
+        graph=graph_figures(ds),
+    )
+
+
+def graph_figures(ds: Dataset, top: int = 10) -> GraphFigures:
+    """Largest families, most descendants, PageRank and releases per organization and year."""
+    from fmkg import analytics
+    from fmkg.network import lineage_graph
+
+    g = lineage_graph(ds)
+
+    def plain(ranked: list[analytics.Ranked]) -> list[dict[str, object]]:
+        return [{"iri": r.iri, "label": r.label, "value": r.value} for r in ranked]
+
+    return GraphFigures(
+        largest_families=plain(analytics.families(g, top)),
+        most_descendants=plain(analytics.most_descendants(g, top)),
+        pagerank=plain(analytics.pagerank(g, top)),
+        releases_per_org_year=analytics.releases_per_org_year(ds),
     )
