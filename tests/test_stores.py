@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
+from rdflib.plugins.sparql import prepareQuery
 
-from fmkg import engine, queries
+from fmkg import engine, queries, sparqltext
 from fmkg.cli import app
 from fmkg.errors import LoadError
 from fmkg.store import is_oxigraph, load
@@ -73,12 +74,14 @@ def test_oxigraph_parse_error_names_file_and_line(tmp_path: Path) -> None:
     assert info.value.path == str(bad) and info.value.line is not None
 
 
-def test_inline_values_bind_without_splicing() -> None:
+def test_values_bind_without_splicing() -> None:
     hostile = engine.Literal('x" } ; DROP ALL ; SELECT * { "')
-    text = engine.inline_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": hostile})
-    assert text.count("{") == 3 and hostile.n3() in text
-    ask = engine.inline_values("PREFIX x: <http://x/#> ASK { ?a ?b ?c }", {"a": URIRef("http://a")})
-    assert ask == "PREFIX x: <http://x/#> ASK { VALUES (?a) { (<http://a>) }  ?a ?b ?c }"
+    text = sparqltext.with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": hostile})
+    assert hostile.n3() in text
+    assert [str(v) for v in prepareQuery(text).algebra["PV"]] == ["s"]
+    choices = sparqltext.with_choices("ASK { ?a ?b ?c }", "a", [URIRef("http://a"), URIRef("http://b")])
+    assert "VALUES ?a { <http://a> <http://b> }" in choices
+    prepareQuery(choices)
 
 
 def test_cache_is_reused_and_never_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

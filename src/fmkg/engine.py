@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from rdflib import Dataset, Literal, URIRef
@@ -16,6 +16,7 @@ from fmkg.errors import QueryError, QuerySyntaxError
 from fmkg.namespaces import PREFIXES
 from fmkg.queries import ENTITY_TYPES, NamedQuery
 from fmkg.resolve import NameIndex, index_for, resolve
+from fmkg.sparqltext import with_values
 from fmkg.store import is_oxigraph
 
 
@@ -61,55 +62,11 @@ def query(
         raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from exc
 
 
-# Lexical pieces of SPARQL that may contain braces or the word WHERE without meaning them.
-_SKIP = re.compile(
-    r"""(?P<skip>'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)"""
-    r"|(?P<where>\bWHERE\b)|(?P<brace>\{)",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def inline_values(text: str, bindings: Mapping[str, Identifier]) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the query's WHERE group.
-
-    The values are written in their N-Triples form (``term.n3()``), which escapes them, so user text
-    never becomes query syntax. Used where rdflib's initBindings do not exist: Oxigraph (whose
-    substitutions need the variables projected) and remote endpoints.
-    """
-    if not bindings:
-        return text
-    names = sorted(bindings)
-    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
-    return _insert_block(text, block)
-
-
-def inline_choices(text: str, name: str, terms: Iterable[Identifier]) -> str:
-    """Let ``?name`` range over ``terms`` (a one-variable ``VALUES`` block, terms in N-Triples form)."""
-    return _insert_block(text, f"VALUES ?{name} {{ " + " ".join(t.n3() for t in terms) + " }")
-
-
-def _insert_block(text: str, block: str) -> str:
-    first_brace = None
-    seen_where = False
-    for m in _SKIP.finditer(text):
-        if m.group("where"):
-            seen_where = True
-        elif m.group("brace") is not None:
-            if seen_where:
-                return text[: m.end()] + " " + block + " " + text[m.end() :]
-            if first_brace is None:
-                first_brace = m.end()
-    if first_brace is None:
-        raise QueryError("cannot bind parameters: the query has no group pattern")
-    # No WHERE keyword (as in ASK { ... } or SELECT * { ... }): the first group is the pattern.
-    return text[:first_brace] + " " + block + " " + text[first_brace:]
-
-
 def _query_oxigraph(ds: Dataset, text: str, bindings: Mapping[str, Identifier] | None, source: str) -> Result:
     # The query text goes to Oxigraph as a string: a prepared rdflib query would make oxrdflib fall
-    # back to rdflib's own, much slower, engine; values are bound with VALUES (see inline_values).
+    # back to rdflib's own, much slower, engine; values are bound with VALUES (see fmkg.sparqltext).
     try:
-        result = ds.query(inline_values(text, bindings or {}), initNs=PREFIXES)
+        result = ds.query(with_values(text, bindings or {}), initNs=PREFIXES)
         if result.type == "SELECT":
             result.bindings = list(result.bindings)
         return result

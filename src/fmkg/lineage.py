@@ -89,10 +89,11 @@ def lineage_from(ds: Dataset, root: URIRef, direction: Direction = "both", depth
     """
     import networkx as nx
 
-    from fmkg.engine import inline_choices, query
+    from fmkg.engine import query
     from fmkg.network import relation_labels
     from fmkg.paths import internal_query
     from fmkg.results import rows
+    from fmkg.sparqltext import with_choices
 
     labels = relation_labels(ds, LINEAGE)
     g = nx.MultiDiGraph()
@@ -105,7 +106,7 @@ def lineage_from(ds: Dataset, root: URIRef, direction: Direction = "both", depth
             key = compact_iri(str(prop))
             g.add_edge(str(child), str(parent), key=key, relation=key, label=labels[URIRef(str(prop))])
     nodes = sorted(g.nodes)
-    text = inline_choices(internal_query("node-attributes"), "node", [URIRef(n) for n in nodes])
+    text = with_choices(internal_query("node-attributes"), "node", [URIRef(n) for n in nodes])
     developers: dict[str, set[str]] = {n: set() for n in nodes}
     for node, label, released, developer in rows(query(ds, text, source="node-attributes")):
         attrs = g.nodes[str(node)]

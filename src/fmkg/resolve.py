@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import pickle
-import weakref
 import unicodedata
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 

@@ -175,9 +175,12 @@ def _load_memory_cached(files: list[Path]) -> Dataset:
     key = sources_key(files)
     cached = cache_dir() / f"{key}.pickle"
     ds = None
-    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        with cached.open("rb") as fh:
-            ds = pickle.load(fh)  # no cache yet, or one written by another version: parse
+    # No cache yet, or one written by another version: parse.
+    with (
+        contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError),
+        cached.open("rb") as fh,
+    ):
+        ds = pickle.load(fh)
     if not isinstance(ds, Dataset):
         ds = new_dataset()
         for path in files:

@@ -75,6 +75,8 @@ from fmkg.cli import explore as _explore  # noqa: E402,F401
 from fmkg.cli import export as _export  # noqa: E402,F401
 from fmkg.cli import importing as _importing  # noqa: E402,F401
 from fmkg.cli import query as _query  # noqa: E402,F401
+from fmkg.cli import remote as _remote  # noqa: E402,F401
+from fmkg.cli import serve as _serve  # noqa: E402,F401
 from fmkg.cli import stats as _stats  # noqa: E402,F401
 from fmkg.cli import validate as _validate  # noqa: E402,F401
 from fmkg.cli import viz as _viz  # noqa: E402,F401

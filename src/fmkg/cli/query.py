@@ -48,8 +48,18 @@ def query(
     output: OutputOption = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            "-e",
+            help="Run the query on this SPARQL endpoint (SPARQL 1.1 Protocol) instead of the local graph; "
+            "--param names are still resolved on the local graph.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Run a SPARQL query on the graph. ASK queries print true or false and exit 0 or 1."""
+    """Run a SPARQL query on the graph, or on a SPARQL endpoint. ASK queries print true or false and exit 0 or 1."""
     from fmkg import engine, queries
     from fmkg.results import FORMATS, render
 
@@ -58,7 +68,12 @@ def query(
     nq = queries.get(sparql)
     params = _params(param)
     ds = open_graph(data, no_default)
-    result = engine.run(ds, nq, params)
+    if endpoint:
+        from fmkg import remote
+
+        result = remote.run(endpoint, nq, params, ds)
+    else:
+        result = engine.run(ds, nq, params)
     try:
         text = render(result, fmt)
     except ValueError as exc:

@@ -351,8 +351,9 @@ def neighbourhood(ds: Dataset, focus: URIRef, relations: Iterable[URIRef]) -> Da
     graph of millions of models this costs in proportion to the family, not to the graph; the
     importance of each node then counts what is downstream of it within the family.
     """
-    from fmkg.engine import inline_choices, query
+    from fmkg.engine import query
     from fmkg.results import rows
+    from fmkg.sparqltext import with_choices
     from fmkg.store import new_dataset
 
     path = "|".join(r.n3() for r in FLOW_RELATIONS)
@@ -362,14 +363,14 @@ def neighbourhood(ds: Dataset, focus: URIRef, relations: Iterable[URIRef]) -> Da
     members = set(nodes)
     local = new_dataset()
     out = local.graph(URIRef("urn:fmkg:viz:neighbourhood"))
-    about = inline_choices("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "s", nodes)
+    about = with_choices("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "s", nodes)
     ends: set[URIRef] = set()
     for s, p, o in rows(query(ds, about, source="viz facts")):
         out.add((s, p, o))
         if isinstance(o, URIRef) and o not in members:
             ends.add(o)
     named = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(?p IN (rdfs:label, skos:prefLabel, rdf:type)) }"
-    for s, p, o in rows(query(ds, inline_choices(named, "s", sorted(ends)), source="viz labels")):
+    for s, p, o in rows(query(ds, with_choices(named, "s", sorted(ends)), source="viz labels")):
         out.add((s, p, o))
     for r in relations:  # the relations' own labels, for the legend
         for label in ds.objects(r, RDFS.label):

@@ -1,0 +1,79 @@
+"""``fmkg serve``: the graph as a read-only SPARQL 1.1 Protocol endpoint, with the viewer at /."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fmkg.cli import app
+from fmkg.cli.options import DataOption, NoDefaultOption
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is an address of this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; anything but loopback makes the server public.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds a query may run before it is cut off (answer 503).")
+    ] = 10.0,
+    max_rows: Annotated[
+        int,
+        typer.Option("--max-rows", help="Most rows of a SELECT, or triples of a CONSTRUCT/DESCRIBE (more: 413)."),
+    ] = 10_000,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Most bytes of one answer, in any format (more: 413).")
+    ] = 20_000_000,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", help="Queries run at once (each in its own process); others wait.", show_default=False
+        ),
+    ] = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
+    data: DataOption = None,
+    no_default: NoDefaultOption = False,
+) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with the viewer at / and /health."""
+    import gc
+
+    import uvicorn
+
+    from fmkg.cli.options import open_graph
+    from fmkg.errors import FmkgError
+    from fmkg.server import Limits, ServerConfig, create_app
+
+    if timeout <= 0 or max_rows < 1 or max_bytes < 1 or (concurrency is not None and concurrency < 1):
+        raise FmkgError("--timeout, --max-rows, --max-bytes and --concurrency must be positive")
+    if not is_loopback(host):
+        typer.echo(
+            f"fmkg: warning: listening on {host}: the endpoint is reachable from other machines "
+            "(it is read-only and has no authentication)",
+            err=True,
+        )
+    ds = open_graph(data, no_default)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes)
+    config = ServerConfig(limits=limits, prerender_viewer=True)
+    if concurrency is not None:
+        config = ServerConfig(limits=limits, concurrency=concurrency, prerender_viewer=True)
+    application = create_app(ds, config)
+    # Objects that exist now are never freed: keep the collector away from them, so that a query
+    # child (a copy-on-write fork) does not copy the pages it would otherwise touch.
+    gc.freeze()
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"fmkg: {len(ds)} triples at http://{shown}:{port}/sparql (viewer at /); Ctrl-C stops", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=access_log, server_header=False)
