@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from fmkg.namespaces import FM, GRAPH
+from fmkg.namespaces import FM, GRAPH, LINEAGE
 from fmkg.results import compact, rows
 
 #: The properties whose coverage among models ``fmkg stats`` reports.
@@ -26,18 +26,7 @@ TOTALS = {
 }
 
 #: Relations between entities that type how two entities are linked (as opposed to fm:dependsOn).
-TYPED_RELATIONS = (
-    FM.derivedFrom,
-    FM.fineTunedFrom,
-    FM.distilledFrom,
-    FM.quantizedFrom,
-    FM.mergedFrom,
-    FM.adapterOf,
-    FM.basedOn,
-    FM.successorOf,
-    FM.trainedOn,
-    FM.poweredBy,
-)
+TYPED_RELATIONS = (*LINEAGE, FM.successorOf, FM.trainedOn, FM.poweredBy)
 
 
 @dataclass
