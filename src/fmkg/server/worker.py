@@ -133,12 +133,16 @@ def _reap() -> None:
             _unreaped.discard(pid)
 
 
-def run_in_child_blocking(task: Callable[[], Answer], limits: Limits) -> Answer:
-    """:func:`run_in_child` for a thread that may block: used for work that should not grow the
-    server process (such as rendering the viewer, which imports numpy and networkx)."""
+def _start_child(task: Callable[[], Answer], limits: Limits) -> tuple[int, int]:
+    """Fork a child that runs ``task`` and writes its answer to a pipe; returns (pid, read end)."""
     read_fd, write_fd = os.pipe()
-    pid = _fork()
-    if pid == 0:
+    try:
+        pid = _fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
+    if pid == 0:  # the child: never returns into the server's code
         code = 0
         try:
             os.close(read_fd)
@@ -148,6 +152,13 @@ def run_in_child_blocking(task: Callable[[], Answer], limits: Limits) -> Answer:
         finally:
             os._exit(code)
     os.close(write_fd)
+    return pid, read_fd
+
+
+def run_in_child_blocking(task: Callable[[], Answer], limits: Limits) -> Answer:
+    """:func:`run_in_child` for a thread that may block: used for work that should not grow the
+    server process (such as rendering the viewer, which imports numpy and networkx)."""
+    pid, read_fd = _start_child(task, limits)
     chunks: list[bytes] = []
     deadline = time.monotonic() + limits.timeout
     finished = False
@@ -178,23 +189,10 @@ async def run_in_child(task: Callable[[], Answer], limits: Limits) -> Answer:
     """Run ``task`` in a forked child and return its answer; the child is killed after ``limits.timeout``
     seconds (answer 503) or when its answer grows past ``limits.max_bytes`` (answer 413)."""
     loop = asyncio.get_running_loop()
-    read_fd, write_fd = os.pipe()
     try:
-        pid = _fork()
+        pid, read_fd = _start_child(task, limits)
     except OSError as exc:  # out of processes or memory: the server goes on, this query does not
-        os.close(read_fd)
-        os.close(write_fd)
         return Answer(503, "text/plain", f"cannot start a query process: {exc.strerror or exc}\n".encode())
-    if pid == 0:  # the child: never returns into the server's code
-        code = 0
-        try:
-            os.close(read_fd)
-            _child(write_fd, task, limits)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_fd)
     os.set_blocking(read_fd, False)
     chunks: list[bytes] = []
     size = 0
