@@ -89,15 +89,21 @@ def _spread(g: nx.MultiDiGraph, nodes: list[str], seed: int, iterations: int | N
     return {v: (float(x[i]), float(y[i])) for i, v in enumerate(nodes)}
 
 
+def _spans(boxes: list[Positions], pad: float) -> list[tuple[float, float, float, float]]:
+    """Each box's left, top, width and height, the sizes grown by ``pad``."""
+    out = []
+    for box in boxes:
+        xs, ys = [p[0] for p in box.values()], [p[1] for p in box.values()]
+        out.append((min(xs), min(ys), max(xs) - min(xs) + pad, max(ys) - min(ys) + pad))
+    return out
+
+
 def _pack(boxes: list[Positions], gap: float) -> Positions:
     """The first layout in the middle, the others in rows below it, left to right (shelf packing)."""
     out: Positions = {}
     if not boxes:
         return out
-    spans = []
-    for box in boxes:
-        xs, ys = [p[0] for p in box.values()], [p[1] for p in box.values()]
-        spans.append((min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    spans = _spans(boxes, 0.0)
     area = sum((w + gap) * (h + gap) for _, _, w, h in spans[1:])
     width = max(spans[0][2], math.sqrt(area) * 1.6, gap * 8)
     left = -width / 2
@@ -272,10 +278,7 @@ def _pack_rows(boxes: list[Positions], gap: float) -> Positions:
     out: Positions = {}
     if not boxes:
         return out
-    spans = []
-    for box in boxes:
-        xs, ys = [p[0] for p in box.values()], [p[1] for p in box.values()]
-        spans.append((min(xs), min(ys), max(xs) - min(xs) + gap, max(ys) - min(ys) + gap))
+    spans = _spans(boxes, gap)
     area = sum(w * h for _, _, w, h in spans)
     width = max(max(w for _, _, w, _ in spans), math.sqrt(area) * 1.5)
     x = y = row_h = 0.0
