@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from rdflib import Dataset
 
-from fmkg import analytics
-from fmkg.network import lineage_graph
+from fmkg.graph import analytics
+from fmkg.graph.network import lineage_graph
+from fmkg.store import KnowledgeGraph
 
 
 def tree() -> nx.MultiDiGraph:
@@ -42,7 +42,7 @@ def test_pagerank_of_a_two_cycle_is_even() -> None:
     assert [r.value for r in analytics.pagerank(g)] == [pytest.approx(0.5), pytest.approx(0.5)]
 
 
-def test_figures_on_the_shipped_graph(shipped: Dataset) -> None:
+def test_figures_on_the_shipped_graph(shipped: KnowledgeGraph) -> None:
     g = lineage_graph(shipped)
     names = {r.label for r in analytics.families(g)}
     assert {"LLaMA", "BERT", "GPT-3"} <= names

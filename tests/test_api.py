@@ -1,4 +1,4 @@
-"""The Python API: fmkg.load() and fmkg.query(); and a wheel that finds its data anywhere."""
+"""The Python API: fmkg.open_graph(), fmkg.load() and fmkg.query(); and a wheel that finds its data anywhere."""
 
 from __future__ import annotations
 
@@ -12,8 +12,16 @@ import pytest
 from rdflib import Dataset
 
 import fmkg
+from fmkg.store import KnowledgeGraph
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import FIXTURES, ROOT
+
+
+def test_open_graph_returns_a_knowledge_graph() -> None:
+    with fmkg.open_graph() as kg:
+        assert isinstance(kg, KnowledgeGraph)
+        assert kg.backend == "oxigraph"
+        assert len(kg) > 1000
 
 
 def test_load_returns_a_dataset() -> None:
@@ -28,13 +36,20 @@ def test_query_runs_named_queries_with_params() -> None:
 
 
 def test_query_on_a_given_graph() -> None:
-    tiny = fmkg.load([ROOT / "tests" / "fixtures" / "tiny.ttl"], default=False)
-    rows = list(
-        fmkg.query(
-            "PREFIX fm: <https://w3id.org/fmkg/ontology#> SELECT ?c WHERE { ?c fm:quantizedFrom ?p }", graph=tiny
-        )
-    )
-    assert len(rows) == 1
+    text = "PREFIX fm: <https://w3id.org/fmkg/ontology#> SELECT ?c WHERE { ?c fm:quantizedFrom ?p }"
+    with fmkg.open_graph([FIXTURES / "tiny.ttl"], default=False) as tiny:
+        rows = list(fmkg.query(text, graph=tiny))
+    assert [str(r.c) for r in rows] == ["https://w3id.org/fmkg/id/model/grandchild-q"]
+    # Without graph= the same query runs on the shipped graph, which has other quantized models.
+    shipped = {str(r.c) for r in fmkg.query(text)}
+    assert shipped and "https://w3id.org/fmkg/id/model/grandchild-q" not in shipped
+
+
+def test_query_resolves_params_on_the_given_graph() -> None:
+    text = "PREFIX fm: <https://w3id.org/fmkg/ontology#> SELECT ?c WHERE { ?c fm:fineTunedFrom ?model }"
+    with fmkg.open_graph([FIXTURES / "tiny.ttl"], default=False) as tiny:
+        rows = list(fmkg.query(text, {"model": "Base One"}, graph=tiny))
+    assert [str(r.c) for r in rows] == ["https://w3id.org/fmkg/id/model/child-one"]
 
 
 def test_cli_help_does_not_import_rdflib() -> None:
@@ -42,6 +57,7 @@ def test_cli_help_does_not_import_rdflib() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("FMKG_SKIP_WHEEL") == "1", reason="FMKG_SKIP_WHEEL=1")
 def test_wheel_ships_the_graph_and_works_from_any_folder(tmp_path: Path) -> None:
     subprocess.run(
@@ -64,7 +80,7 @@ def test_wheel_ships_the_graph_and_works_from_any_folder(tmp_path: Path) -> None
     assert "fmkg/ontology/fmkg.ttl" in names
     assert "fmkg/ontology/shapes/fmkg-shapes.ttl" in names
     assert "fmkg/ontology/queries/ancestors.rq" in names
-    assert "fmkg/sparql/labels.rq" in names
+    assert "fmkg/sparql/rq/labels.rq" in names
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True
@@ -72,9 +88,9 @@ def test_wheel_ships_the_graph_and_works_from_any_folder(tmp_path: Path) -> None
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = (
-        "import fmkg, fmkg.paths; "
+        "import fmkg, fmkg.rdf.sources; "
         f"assert fmkg.__file__.startswith({str(target)!r}), fmkg.__file__; "
-        f"assert str(fmkg.paths.ontology_dir()).startswith({str(target)!r}); "
+        f"assert str(fmkg.rdf.sources.ontology_dir()).startswith({str(target)!r}); "
         "rows = list(fmkg.query('ancestors', {'model': 'dall-e'})); assert rows, rows"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}

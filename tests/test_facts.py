@@ -6,11 +6,13 @@ import itertools
 import json
 
 import pytest
-from rdflib import Dataset, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import URIRef
+from rdflib.namespace import RDF
 
 from fmkg.cli import app
-from fmkg.namespaces import FM, ID
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.sparql.text import with_prefixes
+from fmkg.store import KnowledgeGraph
 
 
 def run_json(runner, *args: str) -> list[dict[str, str]]:
@@ -52,7 +54,7 @@ def test_chatgpt_released_november_2022_and_powered_by_gpt35(runner) -> None:
     assert any(r["entityLabel"] == "ChatGPT" and r["released"].startswith("2022-11") for r in timeline)
 
 
-def test_gpt_series_is_a_chain_of_successors(shipped: Dataset) -> None:
+def test_gpt_series_is_a_chain_of_successors(shipped: KnowledgeGraph) -> None:
     m = ID["model/"]
     chain = [URIRef(f"{m}{s}") for s in ("gpt-4", "gpt-3.5", "gpt-3", "gpt-2", "gpt")]
     for newer, older in itertools.pairwise(chain):
@@ -60,30 +62,29 @@ def test_gpt_series_is_a_chain_of_successors(shipped: Dataset) -> None:
 
 
 @pytest.mark.parametrize("iri", ["transformer", "encoder-decoder-transformer", "evolved-transformer"])
-def test_transformer_architectures_exist(shipped: Dataset, iri: str) -> None:
+def test_transformer_architectures_exist(shipped: KnowledgeGraph, iri: str) -> None:
     assert (ID[f"architecture/{iri}"], RDF.type, FM.Architecture) in shipped
 
 
-def test_core_is_large_enough(shipped: Dataset) -> None:
-    models = set(
-        shipped.query("SELECT DISTINCT ?m WHERE { ?m a/rdfs:subClassOf* fm:AIModel }", initNs={"fm": FM, "rdfs": RDFS})
-    )
+def test_core_is_large_enough(shipped: KnowledgeGraph) -> None:
+    models = set(shipped.query(with_prefixes("SELECT DISTINCT ?m WHERE { ?m a/rdfs:subClassOf* fm:AIModel }")))
     orgs = {o for o in shipped.objects(None, FM.developer) if (o, RDF.type, FM.Organization) in shipped}
     assert len(models) >= 95, "the overview's models plus at least 80 more"
     assert len(orgs) >= 20
     typed_edges = {
         p
-        for _, p, _ in shipped.triples((None, None, None))
-        if p in {FM.fineTunedFrom, FM.distilledFrom, FM.quantizedFrom, FM.mergedFrom, FM.adapterOf, FM.basedOn}
+        for p in (FM.fineTunedFrom, FM.distilledFrom, FM.quantizedFrom, FM.mergedFrom, FM.adapterOf, FM.basedOn)
+        if next(shipped.triples((None, p, None)), None) is not None
     }
     assert len(typed_edges) == 6, "every lineage sub-property is used at least once"
 
 
-def test_every_model_has_a_source(shipped: Dataset) -> None:
+def test_every_model_has_a_source(shipped: KnowledgeGraph) -> None:
     unsourced = list(
         shipped.query(
-            "SELECT ?m WHERE { ?m a/rdfs:subClassOf* fm:AIModel FILTER NOT EXISTS { ?m dcterms:source ?s } }",
-            initNs={"fm": FM, "rdfs": RDFS, "dcterms": "http://purl.org/dc/terms/"},
+            with_prefixes(
+                "SELECT ?m WHERE { ?m a/rdfs:subClassOf* fm:AIModel FILTER NOT EXISTS { ?m dcterms:source ?s } }"
+            )
         )
     )
     assert unsourced == []

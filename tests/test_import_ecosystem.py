@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from fmkg import importers
 from fmkg.errors import LoadError
 from fmkg.importers import ecosystem
-from fmkg.importers.build import ImportResult
-from fmkg.namespaces import FM, ID
-from fmkg.paths import graph_files
-from fmkg.store import load
+from fmkg.importers.merge import ImportResult
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.rdf.sources import graph_files
+from fmkg.store import KnowledgeGraph, open_graph
 
 from .conftest import FIXTURES
 
@@ -27,12 +28,13 @@ def iri(kind: str, slug: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def base() -> Dataset:
-    return load(BASE, default=False)
+def base() -> Iterator[KnowledgeGraph]:
+    with open_graph(BASE, default=False, cache=False) as kg:
+        yield kg
 
 
 @pytest.fixture(scope="module")
-def current(base: Dataset) -> ImportResult:
+def current(base: KnowledgeGraph) -> ImportResult:
     return importers.run("ecosystem-graphs", [HERE / "ecosystem"], output=Path("eg.ttl"), context=base)
 
 
@@ -78,7 +80,7 @@ def test_an_existing_entity_gets_no_second_label(current: ImportResult) -> None:
     assert current.summary.conflicts == 1  # its date differs from the curated one
 
 
-def test_an_older_style_reads_the_same_way(base: Dataset) -> None:
+def test_an_older_style_reads_the_same_way(base: KnowledgeGraph) -> None:
     data = ecosystem.read([HERE / "ecosystem-old"])
     names = {r.name: r for r in data.records}
     assert set(names) == {"Example Old 1", "Example Old 2", "Example Old Data"}
@@ -116,7 +118,7 @@ def write(folder: Path, text: str) -> Path:
     return folder
 
 
-def test_an_ambiguous_dependency_is_reported_not_guessed(base: Dataset, tmp_path: Path) -> None:
+def test_an_ambiguous_dependency_is_reported_not_guessed(base: KnowledgeGraph, tmp_path: Path) -> None:
     folder = write(
         tmp_path,
         "- {type: model, name: Example Twin, organization: Example Lab}\n"
@@ -131,7 +133,7 @@ def test_an_ambiguous_dependency_is_reported_not_guessed(base: Dataset, tmp_path
     assert any("ambiguous" in w for w in result.summary.warnings)
 
 
-def test_one_name_for_two_things_is_kept_apart(base: Dataset, tmp_path: Path) -> None:
+def test_one_name_for_two_things_is_kept_apart(base: KnowledgeGraph, tmp_path: Path) -> None:
     folder = write(
         tmp_path,
         "- {type: model, name: Example Homonym, organization: Example Lab, created_date: 2019-01-01}\n"
@@ -148,7 +150,7 @@ def test_one_name_for_two_things_is_kept_apart(base: Dataset, tmp_path: Path) ->
     assert result.summary.duplicates == 1
 
 
-def test_a_dependency_already_typed_by_another_source_is_not_repeated(base: Dataset, tmp_path: Path) -> None:
+def test_a_dependency_already_typed_by_another_source_is_not_repeated(base: KnowledgeGraph, tmp_path: Path) -> None:
     # The curated core says Alpaca was fine-tuned from LLaMA: "depends on" would say less.
     folder = write(tmp_path, "- {type: model, name: Alpaca, organization: Stanford, dependencies: [LLaMA]}\n")
     result = importers.run("ecosystem-graphs", [folder], output=tmp_path / "x.ttl", context=base)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 
 from fmkg import importers
 from fmkg.errors import LoadError
 from fmkg.importers import epoch
-from fmkg.importers.build import ImportResult
-from fmkg.namespaces import FM, ID
-from fmkg.paths import graph_files
-from fmkg.store import load
+from fmkg.importers.merge import ImportResult
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.rdf.sources import graph_files
+from fmkg.sparql import engine, library
+from fmkg.store import KnowledgeGraph, open_graph
 
 from .conftest import FIXTURES
 
@@ -27,12 +29,13 @@ def model(slug: str) -> URIRef:
 
 
 @pytest.fixture(scope="module")
-def base() -> Dataset:
-    return load(BASE, default=False)
+def base() -> Iterator[KnowledgeGraph]:
+    with open_graph(BASE, default=False, cache=False) as kg:
+        yield kg
 
 
 @pytest.fixture(scope="module")
-def current(base: Dataset) -> ImportResult:
+def current(base: KnowledgeGraph) -> ImportResult:
     return importers.run("epoch", [HERE / "current.csv"], output=Path("epoch.ttl"), context=base)
 
 
@@ -104,7 +107,7 @@ def test_access_levels(current: ImportResult) -> None:
     assert (model("example-vision-1b"), FM.access, ID["access/open-weights-unrestricted"]) in g
 
 
-def test_an_older_release_with_other_columns_reads_the_same_way(base: Dataset) -> None:
+def test_an_older_release_with_other_columns_reads_the_same_way(base: KnowledgeGraph) -> None:
     data = epoch.read([HERE / "older.csv"])
     assert [r.name for r in data.records] == ["Example Older 1", "GPT-3 175B (davinci)", "Example Older 2"]
     assert "base" in data.columns_missing and "Country" in data.columns_extra
@@ -147,25 +150,22 @@ def test_invalid_utf8_is_an_error(tmp_path: Path) -> None:
     assert info.value.line == 2
 
 
-def test_conflicting_dates_are_both_kept_and_listed(base: Dataset, tmp_path: Path) -> None:
+def test_conflicting_dates_are_both_kept_and_listed(base: KnowledgeGraph, tmp_path: Path) -> None:
     csv = tmp_path / "conflict.csv"
     csv.write_text("Model,Publication date\nGPT-3 175B (davinci),2020-06-11\n", encoding="utf-8")
     out = tmp_path / "conflict.ttl"
     result = importers.run("epoch", [csv], output=out, context=base)
     assert result.summary.conflicts == 1
     importers.write(result, out)
-    ds = load([*BASE, out], default=False)
-    dates = {str(d) for d in ds.objects(model("gpt-3"), FM.releaseDate)}
+    with open_graph([*BASE, out], default=False, cache=False) as kg:
+        dates = {str(d) for d in kg.objects(model("gpt-3"), FM.releaseDate)}
+        found = {(str(r.entity), str(r.value), str(r.graph)) for r in engine.run(kg, library.get("conflicts"))}
     assert dates == {"2020-05-28", "2020-06-11"}  # the curated date is not overwritten
-    from fmkg import engine, queries
-    from fmkg.results import rows
-
-    found = {(str(r[0]), str(r[3]), str(r[5])) for r in rows(engine.run(ds, queries.get("conflicts")))}
     assert (str(model("gpt-3")), "2020-06-11", out.resolve().as_uri()) in found
     assert (str(model("gpt-3")), "2020-05-28", "https://w3id.org/fmkg/graph/data/core") in found
 
 
-def test_a_lineage_edge_that_would_make_a_cycle_is_refused(base: Dataset, tmp_path: Path) -> None:
+def test_a_lineage_edge_that_would_make_a_cycle_is_refused(base: KnowledgeGraph, tmp_path: Path) -> None:
     csv = tmp_path / "cycle.csv"
     # The curated core says DALL-E is based on GPT-3: GPT-3 cannot derive from DALL-E.
     csv.write_text("Model,Base model\nGPT-3 175B (davinci),DALL-E\nExample Self,Example Self\n", encoding="utf-8")

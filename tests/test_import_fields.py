@@ -18,7 +18,7 @@ from fmkg.importers.fields import (
     text,
     urls,
 )
-from fmkg.importers.resolution import name_key, org_names, slugify
+from fmkg.importers.matching import name_key, org_names, slugify
 
 FIELDS = (Field("name", ("Model", "System"), essential=True), Field("date", ("Publication date", "Release date")))
 

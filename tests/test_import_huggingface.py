@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from fmkg import importers
 from fmkg.errors import LoadError
 from fmkg.importers import huggingface
-from fmkg.importers.build import ImportResult
-from fmkg.namespaces import FM, ID
-from fmkg.paths import graph_files
-from fmkg.store import load
+from fmkg.importers.merge import ImportResult
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.rdf.sources import graph_files
+from fmkg.store import open_graph
 
 from .conftest import FIXTURES
 
@@ -28,8 +28,8 @@ def model(slug: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def result() -> ImportResult:
-    base: Dataset = load(BASE, default=False)
-    return importers.run("huggingface", [HERE], output=Path("hf.ttl"), context=base)
+    with open_graph(BASE, default=False, cache=False) as base:
+        return importers.run("huggingface", [HERE], output=Path("hf.ttl"), context=base)
 
 
 @pytest.mark.parametrize(

@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 from rdflib.plugins.sparql import prepareQuery
 
 from fmkg import importers
 from fmkg.cli import app
 from fmkg.importers import wikidata
-from fmkg.importers.build import ImportResult
-from fmkg.namespaces import FM, ID, WD
-from fmkg.paths import graph_files
-from fmkg.store import load
+from fmkg.importers.merge import ImportResult
+from fmkg.rdf.namespaces import FM, ID, WD
+from fmkg.rdf.sources import graph_files
+from fmkg.store import open_graph
 
 from .conftest import FIXTURES
 
@@ -29,8 +29,8 @@ def model(slug: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def result() -> ImportResult:
-    base: Dataset = load(BASE, default=False)
-    return importers.run("wikidata", [HERE / "results.json"], output=Path("wd.ttl"), context=base)
+    with open_graph(BASE, default=False, cache=False) as base:
+        return importers.run("wikidata", [HERE / "results.json"], output=Path("wd.ttl"), context=base)
 
 
 def test_the_shipped_query_parses_and_projects_what_the_importer_reads() -> None:

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal
+from rdflib import Literal, URIRef
 
 from fmkg.cli import app
-from fmkg.lineage import lineage
-from fmkg.namespaces import FM
-from fmkg.network import lineage_graph, to_networkx
+from fmkg.graph.lineage import lineage, lineage_from
+from fmkg.graph.network import lineage_graph, to_networkx
+from fmkg.rdf.namespaces import FM
+from fmkg.store import KnowledgeGraph
 
 from .conftest import FIXTURES
 
@@ -19,7 +20,7 @@ TINY = ["--no-default", "--data", str(FIXTURES / "tiny.ttl")]
 M = "https://w3id.org/fmkg/id/model/"
 
 
-def test_networkx_conversion_keeps_literals_out(shipped: Dataset) -> None:
+def test_networkx_conversion_keeps_literals_out(shipped: KnowledgeGraph) -> None:
     g = to_networkx(shipped)
     assert not any(isinstance(n, Literal) or not n.startswith("http") for n in g.nodes)
     gpt3 = g.nodes[M + "gpt-3"]
@@ -38,13 +39,17 @@ def test_dall_e_ancestors_include_gpt3(runner) -> None:
     assert next(n for n in doc["nodes"] if n["iri"] == M + "gpt-3")["distance"] == 1
 
 
-def test_llama_descendants_span_several_edge_types(shipped: Dataset) -> None:
+def test_llama_descendants_span_several_edge_types(shipped: KnowledgeGraph) -> None:
     lin = lineage(lineage_graph(shipped), M + "llama", "down")
     relations = {e.relation for e in lin.edges}
     assert len(relations) >= 3, relations
     assert {"fm:fineTunedFrom", "fm:adapterOf"} <= relations
     assert all(attrs["distance"] <= 0 for attrs in lin.nodes.values())
     assert M + "alpaca" in lin.nodes
+    # Read straight from the store (what the CLI does), the family is the same.
+    direct = lineage_from(shipped, URIRef(M + "llama"), "down")
+    assert direct.edges == lin.edges
+    assert direct.nodes == lin.nodes
 
 
 @pytest.mark.parametrize(
@@ -84,7 +89,11 @@ def test_show_json_keys(runner) -> None:
     card = json.loads(out.output)
     assert {"iri", "label", "types", "developers", "released", "parameters", "derived_from", "sources"} <= set(card)
     assert card["label"] == "GPT-3" and card["parameters"] == 175000000000 and card["released"] == "2020-05-28"
-    assert card["developers"] == ["https://w3id.org/fmkg/id/org/openai"]
+    assert card["developers"] == [{"iri": "https://w3id.org/fmkg/id/org/openai", "label": "OpenAI"}]
+    for key in ("types", "developers", "licenses"):
+        assert card[key], key
+        assert all(set(item) == {"iri", "label"} and item["label"] for item in card[key]), key
+    assert "https://w3id.org/fmkg/ontology#LargeLanguageModel" in {t["iri"] for t in card["types"]}
     assert "https://arxiv.org/abs/2005.14165" in card["sources"]
     assert all(f["graph"].startswith("https://w3id.org/fmkg/graph/") for f in card["facts"])
 

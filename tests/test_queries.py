@@ -6,19 +6,24 @@ import re
 import shlex
 
 import pytest
-from rdflib import Dataset
-from rdflib.namespace import RDFS
 from rdflib.plugins.sparql import prepareQuery
 
-from fmkg import engine, queries
 from fmkg.errors import QueryError, QuerySyntaxError
-from fmkg.namespaces import FM, LINEAGE
+from fmkg.rdf.namespaces import FM, LINEAGE
+from fmkg.sparql import engine, library
+from fmkg.store import KnowledgeGraph
 
-LIBRARY = queries.library()
+LIBRARY = library.library()
 NAMES = sorted(LIBRARY)
 
+SUB_PROPERTIES = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX fm: <https://w3id.org/fmkg/ontology#>
+SELECT ?p WHERE { ?p rdfs:subPropertyOf* fm:derivedFrom }
+"""
 
-def example_params(nq: queries.NamedQuery) -> dict[str, str]:
+
+def example_params(nq: library.NamedQuery) -> dict[str, str]:
     """The --param values of the query's documented example."""
     assert nq.examples, f"{nq.name} has no example"
     args = shlex.split(nq.examples[0])
@@ -49,7 +54,7 @@ def test_query_declares_its_own_prefixes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_example_gives_an_answer(shipped: Dataset, name: str) -> None:
+def test_example_gives_an_answer(shipped: KnowledgeGraph, name: str) -> None:
     nq = LIBRARY[name]
     result = engine.run(shipped, nq, example_params(nq))
     if result.type == "ASK":
@@ -65,48 +70,48 @@ def lineage_paths(text: str) -> list[set[str]]:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_lineage_paths_list_every_lineage_property(shipped: Dataset, name: str) -> None:
-    declared = {f"fm:{p.removeprefix(str(FM))}" for p in shipped.subjects(RDFS.subPropertyOf * "*", FM.derivedFrom)}
+def test_lineage_paths_list_every_lineage_property(shipped: KnowledgeGraph, name: str) -> None:
+    declared = {f"fm:{str(p).removeprefix(str(FM))}" for (p,) in shipped.query(SUB_PROPERTIES)}
     assert declared == {f"fm:{p.removeprefix(str(FM))}" for p in LINEAGE}
     for path in lineage_paths(LIBRARY[name].text):
         assert path == declared, f"{name}: a lineage path must list all of {sorted(declared)}"
 
 
-def test_missing_parameter_is_an_error(shipped: Dataset) -> None:
+def test_missing_parameter_is_an_error(shipped: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="missing parameter model"):
         engine.run(shipped, LIBRARY["ancestors"], {})
 
 
-def test_unknown_parameter_is_an_error(shipped: Dataset) -> None:
+def test_unknown_parameter_is_an_error(shipped: KnowledgeGraph) -> None:
     with pytest.raises(QueryError, match="unknown parameter"):
         engine.run(shipped, LIBRARY["ancestors"], {"model": "bert", "colour": "red"})
 
 
-def test_syntax_error_has_a_position(shipped: Dataset) -> None:
+def test_syntax_error_has_a_position(shipped: KnowledgeGraph) -> None:
     with pytest.raises(QuerySyntaxError) as info:
-        engine.query(shipped, "SELECT ?x WHERE {\n  ?x ?y\n}")
+        shipped.query("SELECT ?x WHERE {\n  ?x ?y\n}")
     assert re.search(r"<query>:\d+:\d+: SPARQL syntax error", str(info.value))
 
 
-def test_values_are_bound_not_spliced(shipped: Dataset) -> None:
+def test_values_are_bound_not_spliced(shipped: KnowledgeGraph) -> None:
     # A value that would change the query if pasted into its text is just a string literal.
     hostile = '" } UNION { ?s ?p ?o } #'
-    nq = queries.get("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s WHERE { ?s rdfs:label ?name }")
+    nq = library.get("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s WHERE { ?s rdfs:label ?name }")
     rows = list(engine.run(shipped, nq, {"name": f'"{hostile}"'}))
     assert rows == []
 
 
-def test_inline_query_with_undeclared_entity_parameter(shipped: Dataset) -> None:
-    nq = queries.get("PREFIX fm: <https://w3id.org/fmkg/ontology#> SELECT ?p WHERE { ?model fm:developer ?p }")
+def test_inline_query_with_undeclared_entity_parameter(shipped: KnowledgeGraph) -> None:
+    nq = library.get("PREFIX fm: <https://w3id.org/fmkg/ontology#> SELECT ?p WHERE { ?model fm:developer ?p }")
     rows = list(engine.run(shipped, nq, {"model": "DALL·E"}))
     assert [str(r[0]) for r in rows] == ["https://w3id.org/fmkg/id/org/openai"]
 
 
 def test_unknown_named_query_is_an_error() -> None:
     with pytest.raises(QueryError, match="no named query"):
-        queries.get("no-such-query")
+        library.get("no-such-query")
 
 
-def test_long_inline_query_on_one_line(shipped: Dataset) -> None:
+def test_long_inline_query_on_one_line(shipped: KnowledgeGraph) -> None:
     text = "SELECT ?m WHERE { ?m a <https://w3id.org/fmkg/ontology#Organization> }" + " " * 300 + "LIMIT 1"
-    assert len(list(engine.run(shipped, queries.get(text)))) == 1
+    assert len(list(engine.run(shipped, library.get(text)))) == 1

@@ -23,6 +23,8 @@ from typer.testing import CliRunner
 
 from fmkg.cli import app
 
+pytestmark = pytest.mark.slow  # a real browser or server per test
+
 MODELS = """PREFIX fm: <https://w3id.org/fmkg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?model ?label WHERE {

@@ -5,26 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from rdflib import Dataset
-
 from fmkg.cli import app
-from fmkg.stats import compute
-from fmkg.store import load
+from fmkg.graph.stats import compute
+from fmkg.store import KnowledgeGraph
 
 from .conftest import FIXTURES
 
 TINY = FIXTURES / "tiny.ttl"
 
 
-@pytest.fixture(scope="module")
-def tiny() -> Dataset:
-    return load([TINY], default=False)
-
-
-def test_counts_of_a_small_graph(tiny: Dataset) -> None:
+def test_counts_of_a_small_graph(tiny: KnowledgeGraph) -> None:
     s = compute(tiny)
-    assert s.totals["models"] == len({m for m in tiny.subjects() if "/id/model/" in str(m)})
+    assert s.totals["models"] == len({m for m, _, _ in tiny.triples() if "/id/model/" in str(m)})
     assert s.relations.get("fm:fineTunedFrom") == 1
     assert s.relations.get("fm:quantizedFrom") == 1
     assert s.typed_relations >= 2
@@ -33,7 +25,7 @@ def test_counts_of_a_small_graph(tiny: Dataset) -> None:
     assert s.conflicts == 0 and s.unresolved == 0
 
 
-def test_shipped_counts(shipped: Dataset) -> None:
+def test_shipped_counts(shipped: KnowledgeGraph) -> None:
     s = compute(shipped)
     assert s.totals["models"] >= 1000
     assert s.classes["fm:Organization"] == s.totals["organizations"]

@@ -1,25 +1,29 @@
-"""Loading: one named graph per file, clear errors naming file and line."""
+"""Loading: one named graph per file, the merge as default graph, errors naming file and line, and
+the content-keyed persistent store."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, URIRef
+from rdflib import Literal, URIRef
 
-from fmkg.errors import LoadError
-from fmkg.namespaces import FM, GRAPH
-from fmkg.paths import graph_files, ontology_dir
-from fmkg.store import graph_iri, load
+from fmkg.errors import FmkgError, LoadError
+from fmkg.rdf.namespaces import FM, GRAPH
+from fmkg.rdf.sources import graph_files, graph_iri, ontology_dir
+from fmkg.store import KnowledgeGraph, open_graph
 
 from .conftest import FIXTURES
 
+BASE_ONE = URIRef("https://w3id.org/fmkg/id/model/base-one")
 
-def test_every_shipped_file_is_its_own_named_graph(shipped: Dataset) -> None:
-    names = {g.identifier for g in shipped.graphs() if len(g)}
+
+def test_every_shipped_file_is_its_own_named_graph(shipped: KnowledgeGraph) -> None:
+    names = {g for g, n in shipped.graph_sizes().items() if n}
     assert names == {graph_iri(p) for p in graph_files()}
-    assert GRAPH["data/core"] in names
-    assert GRAPH["fmkg"] in names
+    assert str(GRAPH["data/core"]) in names and str(GRAPH["fmkg"]) in names
 
 
 def test_shapes_and_queries_are_not_part_of_the_graph() -> None:
@@ -28,35 +32,146 @@ def test_shapes_and_queries_are_not_part_of_the_graph() -> None:
     assert ontology_dir() / "fmkg.ttl" in files
 
 
-def test_data_files_add_to_the_shipped_graph(shipped: Dataset) -> None:
-    ds = load([FIXTURES / "tiny.ttl"])
-    assert len(ds) == len(shipped) + len(load([FIXTURES / "tiny.ttl"], default=False))
-    assert (URIRef("https://w3id.org/fmkg/id/model/base-one"), None, None) in ds
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+def test_the_default_graph_is_the_merge_of_the_sources(backend: str, shipped: KnowledgeGraph) -> None:
+    kg = shipped if backend == "oxigraph" else open_graph(backend="memory")
+    total = int(str(kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]))
+    per_graph = int(str(kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]))
+    distinct = int(
+        str(
+            kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }").rows[
+                0
+            ][0]
+        )
+    )
+    assert total == distinct == len(kg)
+    assert per_graph == sum(kg.graph_sizes().values()) > total  # some facts come from several sources
 
 
-def test_no_default_uses_only_the_given_files() -> None:
-    ds = load([FIXTURES / "tiny.ttl"], default=False)
-    assert (None, FM.fineTunedFrom, None) in ds
-    assert (URIRef("https://w3id.org/fmkg/id/model/gpt-3"), None, None) not in ds
+def test_data_files_add_to_the_shipped_graph(shipped: KnowledgeGraph, tiny: KnowledgeGraph) -> None:
+    kg = open_graph([FIXTURES / "tiny.ttl"])
+    assert len(kg) == len(shipped) + len(tiny)
+    assert (BASE_ONE, FM.developer, URIRef("https://w3id.org/fmkg/id/org/acme")) in kg
 
 
-def test_turtle_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+def test_no_default_uses_only_the_given_files(tiny: KnowledgeGraph) -> None:
+    assert next(tiny.triples((None, FM.fineTunedFrom, None)), None) is not None
+    assert next(tiny.triples((URIRef("https://w3id.org/fmkg/id/model/gpt-3"), None, None)), None) is None
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+def test_turtle_syntax_error_names_file_and_line(tmp_path: Path, backend: str) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix a: <http://x/> .\na:b a:c a:d .\na:e a:f\n a:g a:h .\n", encoding="utf-8")
     with pytest.raises(LoadError) as info:
-        load([bad], default=False)
+        open_graph([bad], default=False, backend=backend, cache=False)
     assert info.value.path == str(bad)
     assert info.value.line == 4
     assert str(info.value).startswith(f"{bad}:4: ")
 
 
-def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
+def test_missing_file_and_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no such file"):
-        load([tmp_path / "nope.ttl"], default=False)
-
-
-def test_unknown_suffix_is_a_load_error(tmp_path: Path) -> None:
+        open_graph([tmp_path / "nope.ttl"], default=False)
     odd = tmp_path / "data.xyz"
     odd.write_text("", encoding="utf-8")
     with pytest.raises(LoadError, match="unknown RDF file type"):
-        load([odd], default=False)
+        open_graph([odd], default=False)
+    folder = tmp_path / "dir.ttl"
+    folder.mkdir()
+    with pytest.raises(LoadError, match="directory"):
+        open_graph([folder], default=False)
+
+
+def test_numbers_are_held_in_canonical_form_on_both_stores(tmp_path: Path) -> None:
+    data = tmp_path / "n.ttl"
+    data.write_text(
+        '<http://x/a> <http://x/c> "5.9158815e+17"^^<http://www.w3.org/2001/XMLSchema#double> , '
+        '"0010"^^<http://www.w3.org/2001/XMLSchema#integer> , "x"@EN-gb .\n',
+        encoding="utf-8",
+    )
+    found = []
+    for backend in ("oxigraph", "memory"):
+        kg = open_graph([data], default=False, backend=backend, cache=False)
+        found.append(
+            sorted(
+                (str(o), str(getattr(o, "datatype", "")), o.language or "")
+                for o in kg.objects(URIRef("http://x/a"), URIRef("http://x/c"))
+            )
+        )  # type: ignore[union-attr]
+    assert found[0] == found[1]
+    assert ("591588150000000000", "http://www.w3.org/2001/XMLSchema#double", "") in found[0]
+    assert ("10", "http://www.w3.org/2001/XMLSchema#integer", "") in found[0]
+
+
+def test_store_is_built_once_and_never_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("FMKG_CACHE_DIR", str(cache))
+    data = tmp_path / "data.ttl"
+    data.write_bytes((FIXTURES / "tiny.ttl").read_bytes())
+    first = open_graph([data], default=False)
+    assert first.location is not None and first.location.parent == cache / "stores"
+    built = (first.location / "fmkg.json").stat().st_ino
+    again = open_graph([data], default=False)
+    assert again.location == first.location and (again.location / "fmkg.json").stat().st_ino == built
+    data.write_text(data.read_text(encoding="utf-8").replace('"Base One"@en', '"Base Uno"@en'), encoding="utf-8")
+    changed = open_graph([data], default=False)
+    assert changed.location != first.location
+    assert (BASE_ONE, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Base Uno", lang="en")) in changed
+
+
+def test_a_corrupt_store_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FMKG_CACHE_DIR", str(tmp_path / "cache"))
+    kg = open_graph([FIXTURES / "tiny.ttl"], default=False)
+    assert kg.location is not None
+    n = len(kg)
+    kg.close()
+    (kg.location / "fmkg.json").write_text("not json", encoding="utf-8")
+    assert len(open_graph([FIXTURES / "tiny.ttl"], default=False)) == n
+
+
+def _open_tiny(cache: str) -> int:
+    os.environ["FMKG_CACHE_DIR"] = cache
+    return len(open_graph([FIXTURES / "tiny.ttl"], default=False))
+
+
+def test_two_processes_starting_at_once_share_one_store(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        sizes = pool.map(_open_tiny, [cache] * 8)
+    assert len(set(sizes)) == 1
+    assert len(list((tmp_path / "cache" / "stores").glob("*/fmkg.json"))) == 1
+    assert not list((tmp_path / "cache" / "stores").glob(".*building"))
+
+
+def test_persistent_store_in_a_folder_of_ones_own(tmp_path: Path) -> None:
+    data = tmp_path / "data.ttl"
+    data.write_bytes((FIXTURES / "tiny.ttl").read_bytes())
+    store = tmp_path / "store"
+    kg = open_graph([data], default=False, location=store)
+    n = len(kg)
+    built = (store / "fmkg.json").stat().st_ino
+    kg.close()
+    assert len(open_graph([data], default=False, location=store)) == n
+    assert (store / "fmkg.json").stat().st_ino == built  # opened, not built again
+    data.write_text(data.read_text(encoding="utf-8") + '\n<http://x/a> <http://x/b> "c" .\n', encoding="utf-8")
+    assert len(open_graph([data], default=False, location=store)) == n + 1
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(LoadError, match="not a store fmkg built"):
+        open_graph([data], default=False, location=foreign)
+    with pytest.raises(FmkgError, match="--store-path needs the oxigraph store"):
+        open_graph([data], default=False, location=store, backend="memory")
+
+
+def test_the_rdflib_view_sees_the_merge_once(shipped: KnowledgeGraph) -> None:
+    ds = shipped.dataset
+    openai = URIRef("https://w3id.org/fmkg/id/org/openai")
+    via_rdflib = set(ds.subjects(FM.developer, openai))
+    via_sparql = {r[0] for r in shipped.query("SELECT ?m WHERE { ?m fm:developer org:openai }")}
+    assert via_rdflib == via_sparql
+    counted = ds.query(
+        "SELECT (COUNT(?m) AS ?n) WHERE { ?m <https://w3id.org/fmkg/ontology#developer> <https://w3id.org/fmkg/id/org/openai> }"
+    )
+    assert int(next(iter(counted))[0]) == len(via_sparql)  # type: ignore[index]

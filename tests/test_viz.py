@@ -5,33 +5,33 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from typer.testing import CliRunner
 
 from fmkg.cli import app
 from fmkg.errors import FmkgError
-from fmkg.namespaces import FM, ID
-from fmkg.store import new_dataset
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.store import KnowledgeGraph, open_graph
 from fmkg.viz import LAYOUTS, VizOptions, build_view, render, render_view
-from fmkg.viz.build import entity_graph, importance, parse_relations, select
 from fmkg.viz.layout import layout
-from fmkg.viz.page import script_safe, to_script_json
+from fmkg.viz.page import VIS_VERSION, script_safe, to_script_json
 from fmkg.viz.style import SHAPES, load_style
+from fmkg.viz.view import entity_graph, importance, parse_relations, select
 
 XSS = "<img src=x onerror=alert(1)>"
 MODEL, ORG, DATASET = (Namespace(f"{ID}{kind}/") for kind in ("model", "org", "dataset"))
 DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
 
 
-def synthetic(models: int, seed: int = 1) -> Dataset:
+def synthetic(models: int, seed: int = 1) -> Graph:
     """A made-up graph: ``models`` models in families, one organisation per ten, some datasets."""
     rng = random.Random(seed)
-    ds = new_dataset()
-    g = ds.graph(URIRef("urn:fmkg-test:synthetic"))
+    g = Graph()
     orgs = max(1, models // 10)
     for i in range(orgs):
         g.add((ORG[f"org-{i}"], RDF.type, FM.Organization))
@@ -52,13 +52,12 @@ def synthetic(models: int, seed: int = 1) -> Dataset:
             g.add((m, FM.fineTunedFrom, MODEL[f"m-{rng.randrange(max(0, i - 50), i)}"]))
         if rng.random() < 0.2:
             g.add((m, FM.trainedOn, DATASET[f"data-{rng.randrange(max(1, models // 25))}"]))
-    return ds
+    return g
 
 
-def tiny() -> Dataset:
+def family() -> Graph:
     """A hand-made family: base <- chat <- chat-quant, base <- coder; an app on chat; an evil name."""
-    ds = new_dataset()
-    g = ds.graph(URIRef("urn:fmkg-test:tiny"))
+    g = Graph()
     facts = {
         "base": ("Base LM", "2020-01-01", "acme"),
         "chat": ("Chat LM", "2021-06-01", "acme"),
@@ -86,7 +85,19 @@ def tiny() -> Dataset:
     g.add((app_iri, RDFS.label, Literal("Helper", lang="en")))
     g.add((app_iri, FM.poweredBy, MODEL.chat))
     g.add((app_iri, FM.developer, ORG.acme))
-    return ds
+    return g
+
+
+def write(graph: Graph, path: Path) -> Path:
+    """``graph`` written to ``path`` (N-Triples or Turtle, by suffix), for ``open_graph`` or ``--data``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    graph.serialize(path, format="nt" if path.suffix == ".nt" else "turtle", encoding="utf-8")
+    return path
+
+
+def load(graph: Graph, folder: Path, backend: str = "oxigraph") -> KnowledgeGraph:
+    """``graph`` alone (no shipped graph) in a store in memory."""
+    return open_graph([write(graph, folder / "graph.nt")], default=False, backend=backend, cache=False)
 
 
 def ids(view_or_set: object) -> set[str]:
@@ -95,8 +106,9 @@ def ids(view_or_set: object) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def small() -> Dataset:
-    return tiny()
+def small(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    with load(family(), tmp_path_factory.mktemp("viz-small")) as kg:
+        yield kg
 
 
 # -- selection ------------------------------------------------------------------------------------
@@ -129,7 +141,7 @@ ALL_TINY = {
     ],
     ids=["all", "focus", "focus-depth-1", "focus-down-1", "focus-leaf", "org", "years", "since", "org-and-year"],
 )
-def test_options_select_the_right_subgraph(small: Dataset, options: VizOptions, expected: set[str]) -> None:
+def test_options_select_the_right_subgraph(small: KnowledgeGraph, options: VizOptions, expected: set[str]) -> None:
     view = build_view(small, options)
     primary = {i for i in ids(view) if not i.startswith("org:")}
     assert primary == expected - {"org:acme", "org:other"}
@@ -141,13 +153,13 @@ def test_options_select_the_right_subgraph(small: Dataset, options: VizOptions, 
     assert orgs == (linked if options != VizOptions() else {"org:acme", "org:other"})
 
 
-def test_relations_choose_the_edges(small: Dataset) -> None:
+def test_relations_choose_the_edges(small: KnowledgeGraph) -> None:
     view = build_view(small, VizOptions(relations=("fineTunedFrom", "quantized from")))
     assert {k for _, _, k in view.graph.edges(keys=True)} == {"fm:fineTunedFrom", "fm:quantizedFrom"}
     assert not any(i.startswith("org:") for i in ids(view))  # no developer edges: no organisations
 
 
-def test_concept_relations_add_concept_nodes(shipped: Dataset) -> None:
+def test_concept_relations_add_concept_nodes(shipped: KnowledgeGraph) -> None:
     view = build_view(shipped, VizOptions(focus="llama", depth=1, relations=("fineTunedFrom", "license")))
     kinds = {view.graph.nodes[n]["kind"] for n in view.graph.nodes}
     assert "license" in kinds
@@ -177,33 +189,41 @@ def test_parse_relations(names: list[str], expected: tuple[URIRef, ...]) -> None
         (VizOptions(max_nodes=3), "--focus MODEL"),
     ],
 )
-def test_bad_options_are_errors(small: Dataset, options: VizOptions, message: str) -> None:
+def test_bad_options_are_errors(small: KnowledgeGraph, options: VizOptions, message: str) -> None:
     with pytest.raises(FmkgError, match=re.escape(message)):
         build_view(small, options)
 
 
-def test_unknown_focus_suggests_names(small: Dataset) -> None:
+def test_unknown_focus_suggests_names(small: KnowledgeGraph) -> None:
     with pytest.raises(FmkgError, match="did you mean"):
         build_view(small, VizOptions(focus="Chat LN"))
 
 
-def test_sample_keeps_the_most_important(small: Dataset) -> None:
+def test_sample_keeps_the_most_important(small: KnowledgeGraph) -> None:
     view = build_view(small, VizOptions(max_nodes=4, sample=True))
     assert view.sampled
     assert view.graph.number_of_nodes() <= 4
     assert "model:base" in ids(view)  # the root of the family has the most downstream
 
 
-def test_select_without_filters_is_everything(small: Dataset) -> None:
-    g = entity_graph(small)
+def test_select_without_filters_is_everything(small: KnowledgeGraph) -> None:
+    g = entity_graph(small.triples())
     assert select(g) == set(g.nodes)
+
+
+def test_entity_graph_reads_the_same_from_a_store_and_from_rdflib(small: KnowledgeGraph) -> None:
+    from_store = entity_graph(small.triples())
+    from_rdflib = entity_graph(family())
+    assert dict(from_store.nodes(data=True)) == dict(from_rdflib.nodes(data=True))
+    assert set(from_store.edges(keys=True)) == set(from_rdflib.edges(keys=True))
+    assert from_store.number_of_nodes() == len(ALL_TINY)
 
 
 # -- importance -----------------------------------------------------------------------------------
 
 
-def test_importance_counts_everything_downstream(small: Dataset) -> None:
-    g = entity_graph(small)
+def test_importance_counts_everything_downstream(small: KnowledgeGraph) -> None:
+    g = entity_graph(small.triples())
     weight = {ids([n]).pop(): w for n, w in importance(g).items()}
     assert weight["model:base"] == 5  # chat, quant, evil, coder, helper
     assert weight["model:chat"] == 3  # quant, evil, helper
@@ -214,12 +234,11 @@ def test_importance_counts_everything_downstream(small: Dataset) -> None:
 
 
 def test_importance_survives_cycles() -> None:
-    ds = new_dataset()
-    g = ds.graph(URIRef("urn:fmkg-test:cycle"))
+    g = Graph()
     g.add((MODEL.a, FM.fineTunedFrom, MODEL.b))
     g.add((MODEL.b, FM.fineTunedFrom, MODEL.a))
     g.add((MODEL.c, FM.fineTunedFrom, MODEL.a))
-    weight = {ids([n]).pop(): w for n, w in importance(entity_graph(ds)).items()}
+    weight = {ids([n]).pop(): w for n, w in importance(entity_graph(g)).items()}
     assert weight == {"model:a": 2, "model:b": 2, "model:c": 0}
 
 
@@ -238,13 +257,13 @@ def test_layouts_are_deterministic_and_place_every_node(name: str) -> None:
     assert len(spots) > 0.97 * len(first.positions), "nodes should not pile up on the same spot"
 
 
-def test_lineage_puts_parents_above_children(small: Dataset) -> None:
+def test_lineage_puts_parents_above_children(small: KnowledgeGraph) -> None:
     view = build_view(small, VizOptions(layout="lineage"))
     y = {ids([n]).pop(): view.graph.nodes[n]["y"] for n in view.graph.nodes}
     assert y["model:base"] < y["model:chat"] < y["model:quant"]
 
 
-def test_timeline_orders_by_release_date(small: Dataset) -> None:
+def test_timeline_orders_by_release_date(small: KnowledgeGraph) -> None:
     view = build_view(small, VizOptions(layout="timeline"))
     x = {ids([n]).pop(): view.graph.nodes[n]["x"] for n in view.graph.nodes}
     assert x["model:lonely"] < x["model:base"] < x["model:chat"] < x["model:coder"] < x["model:quant"]
@@ -260,16 +279,22 @@ def page_json(html: str, block: str) -> object:
     return json.loads(m.group(1))
 
 
-def test_page_is_deterministic(small: Dataset) -> None:
-    assert render(small) == render(tiny())
+def test_page_is_deterministic(small: KnowledgeGraph, tmp_path: Path) -> None:
+    with load(family(), tmp_path) as again:
+        assert render(small) == render(again)
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
-def test_same_graph_gives_byte_identical_html(name: str) -> None:
-    assert render(synthetic(300), VizOptions(layout=name)) == render(synthetic(300), VizOptions(layout=name))
+def test_same_graph_gives_byte_identical_html(name: str, tmp_path: Path) -> None:
+    # loaded twice, once in each store: the page does not depend on the store or on load order
+    with (
+        load(synthetic(300), tmp_path / "ox") as ox,
+        load(synthetic(300), tmp_path / "mem", backend="memory") as mem,
+    ):
+        assert render(ox, VizOptions(layout=name)) == render(mem, VizOptions(layout=name))
 
 
-def test_page_is_self_contained(small: Dataset) -> None:
+def test_page_is_self_contained(small: KnowledgeGraph) -> None:
     html = render(small)
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=[\"']?(https?:)?//", html, re.I)
     assert not re.search(r"url\(\s*['\"]?(https?:)?//|@import", html)
@@ -277,7 +302,43 @@ def test_page_is_self_contained(small: Dataset) -> None:
     assert len(re.findall(r"^<script>", html, re.M)) == 2  # vis-network and the viewer, both inline
 
 
-def test_escaping_keeps_names_as_text(small: Dataset) -> None:
+def _pyvis_asset(name: str) -> str:
+    """A file of vis-network as the installed pyvis package ships it (read here, not through fmkg)."""
+    import pyvis
+
+    return (Path(pyvis.__file__).resolve().parent / "templates" / "lib" / VIS_VERSION / name).read_text("utf-8")
+
+
+def test_page_inlines_vis_network_from_pyvis(small: KnowledgeGraph) -> None:
+    html = render(small)
+    js, css = _pyvis_asset("vis-network.min.js"), _pyvis_asset("vis-network.css")
+    assert len(js) > 100_000
+    assert f"<script>{js}</script>" in html  # the library itself, byte for byte, inline
+    assert f"<style>{css}</style>" in html
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.I)  # no script is fetched, from anywhere
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", html, re.I)
+    assert not re.search(r"bootstrap|cdnjs|jsdelivr|unpkg", html, re.I)  # pyvis's own (CDN) template is unused
+
+
+def test_rendering_leaves_pyvis_alone(small: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fmkg renders its own template: it neither builds a pyvis ``Network`` nor assigns pyvis internals."""
+    import pyvis
+    import pyvis.network
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fmkg.viz built a pyvis Network")
+
+    monkeypatch.setattr(pyvis.network.Network, "__init__", refuse)
+    before = {m: dict(vars(m)) for m in (pyvis, pyvis.network, pyvis.network.Network)}
+    html = render(small)
+    after = {m: dict(vars(m)) for m in (pyvis, pyvis.network, pyvis.network.Network)}
+    for m, attrs in before.items():
+        changed = {k for k in attrs.keys() | after[m].keys() if attrs.get(k, refuse) is not after[m].get(k, refuse)}
+        assert not changed, f"{m!r}: {sorted(changed)}"
+    assert len(page_json(html, "nodes")) == len(ALL_TINY)  # type: ignore[arg-type]
+
+
+def test_escaping_keeps_names_as_text(small: KnowledgeGraph) -> None:
     html = render(small)
     assert XSS not in html
     assert "<img" not in html
@@ -290,7 +351,7 @@ def test_escaping_keeps_names_as_text(small: Dataset) -> None:
     assert {n["label"] for n in nodes} >= {XSS}  # type: ignore[union-attr,index]
 
 
-def test_escaping_in_the_title(small: Dataset) -> None:
+def test_escaping_in_the_title(small: KnowledgeGraph) -> None:
     html = render(small, VizOptions(title=XSS))
     assert XSS not in html
     assert "<title>&lt;img src=x onerror=alert(1)&gt;</title>" in html
@@ -304,7 +365,7 @@ def test_script_json_escapes(text: str, safe: str) -> None:
     assert json.loads(script_safe(json.dumps(text))) == text
 
 
-def test_page_data_matches_the_view(small: Dataset) -> None:
+def test_page_data_matches_the_view(small: KnowledgeGraph) -> None:
     view = build_view(small)
     html = render_view(view)
     nodes = page_json(html, "nodes")
@@ -325,13 +386,14 @@ def test_class_styles(cls: object) -> None:
     assert cls.shape in SHAPES  # type: ignore[attr-defined]
 
 
-def test_every_ontology_class_of_entities_has_a_style(shipped: Dataset) -> None:
+def test_every_ontology_class_of_entities_has_a_style(shipped: KnowledgeGraph) -> None:
     from rdflib.namespace import OWL
 
     styled = {c.key for c in load_style().classes}
     classes = {
         f"fm:{str(c).rsplit('#', 1)[-1]}" for c in shipped.subjects(RDF.type, OWL.Class) if str(c).startswith(str(FM))
     }
+    assert len(classes) > 10
     assert classes - styled <= {"fm:Artifact", "fm:SourceGraph"}
 
 
@@ -346,8 +408,7 @@ def test_first_listed_class_wins() -> None:
 
 
 def test_cli_writes_the_page(runner: CliRunner, tmp_path: Path) -> None:
-    data = tmp_path / "tiny.trig"
-    data.write_text(tiny().serialize(format="trig"), encoding="utf-8")
+    data = write(family(), tmp_path / "tiny.ttl")
     out = tmp_path / "out" / "graph.html"
     result = runner.invoke(
         app, ["viz", "--no-default", "--data", str(data), "-o", str(out), "--layout", "lineage", "--focus", "chat"]
@@ -361,16 +422,15 @@ def test_cli_writes_the_page(runner: CliRunner, tmp_path: Path) -> None:
     ("args", "code"), [(["--layout", "circle"], 2), (["--focus", "nothing-like-this"], 1), (["--max-nodes", "2"], 2)]
 )
 def test_cli_errors(runner: CliRunner, tmp_path: Path, args: list[str], code: int) -> None:
-    data = tmp_path / "tiny.trig"
-    data.write_text(tiny().serialize(format="trig"), encoding="utf-8")
+    data = write(family(), tmp_path / "tiny.ttl")
     result = runner.invoke(app, ["viz", "--no-default", "--data", str(data), "-o", str(tmp_path / "x.html"), *args])
     assert result.exit_code == code, result.output
     assert not (tmp_path / "x.html").exists()
 
 
-def test_shipped_graph_renders(shipped: Dataset) -> None:
+def test_shipped_graph_renders(shipped: KnowledgeGraph) -> None:
     view = build_view(shipped)
-    models = {str(s) for s in shipped.subjects() if str(s).startswith(str(MODEL))}
+    models = {str(s) for s, _, _ in shipped.triples() if str(s).startswith(str(MODEL))}
     drawn = {n for n in view.graph.nodes if n.startswith(str(MODEL))}
     assert drawn == models
     assert view.graph.number_of_nodes() > 100

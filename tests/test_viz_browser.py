@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from fmkg.namespaces import FM
-from fmkg.network import ENTITY_RELATIONS
-from fmkg.resolve import kind_of
+from fmkg.graph.network import ENTITY_RELATIONS
+from fmkg.names.index import kind_of
+from fmkg.rdf.namespaces import FM
+from fmkg.store import KnowledgeGraph
 from fmkg.viz import LAYOUTS, VizOptions, build_view, render, render_view
-from tests.test_viz import XSS, synthetic, tiny
+from tests.test_viz import XSS, family, load, synthetic
+
+pytestmark = pytest.mark.slow  # a real browser or server per test
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -111,18 +113,18 @@ def open_page(browser: Any) -> Iterator[Any]:
         page.close()
 
 
-def expected_nodes(ds: Dataset) -> int:
+def expected_nodes(kg: KnowledgeGraph) -> int:
     """The graph's entities counted straight from RDF: models, apps, datasets and what relations link."""
-    nodes = {str(s) for s in ds.subjects() if kind_of(str(s)) in ("model", "app", "dataset")}
+    nodes = {str(s) for s, _, _ in kg.triples() if kind_of(str(s)) in ("model", "app", "dataset")}
     for p in ENTITY_RELATIONS:
-        for s, o in ds.subject_objects(p):
+        for s, o in kg.subject_objects(p):
             if s != o and str(s).startswith("http") and str(o).startswith("http"):
                 nodes.update((str(s), str(o)))
     return len(nodes)
 
 
 @pytest.fixture(scope="module")
-def shipped_pages(shipped: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def shipped_pages(shipped: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("viz")
     out = {}
     for name in LAYOUTS:
@@ -133,7 +135,7 @@ def shipped_pages(shipped: Dataset, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.mark.parametrize("name", LAYOUTS)
 def test_shipped_graph_loads_clean_with_every_node(
-    shipped: Dataset, shipped_pages: dict[str, Path], open_page: Any, name: str
+    shipped: KnowledgeGraph, shipped_pages: dict[str, Path], open_page: Any, name: str
 ) -> None:
     opened = open_page(shipped_pages[name])
     opened.check_clean()
@@ -231,7 +233,7 @@ def test_focus_mode_isolates_lineage(shipped_pages: dict[str, Path], open_page: 
     opened.check_clean()
 
 
-def test_cli_focus_selects_the_model(shipped: Dataset, tmp_path: Path, open_page: Any) -> None:
+def test_cli_focus_selects_the_model(shipped: KnowledgeGraph, tmp_path: Path, open_page: Any) -> None:
     view = build_view(shipped, VizOptions(focus="alpaca", layout="lineage"))
     path = tmp_path / "alpaca.html"
     path.write_text(render_view(view), encoding="utf-8")
@@ -243,7 +245,8 @@ def test_cli_focus_selects_the_model(shipped: Dataset, tmp_path: Path, open_page
 
 def test_hostile_names_stay_text(tmp_path: Path, open_page: Any) -> None:
     path = tmp_path / "evil.html"
-    path.write_text(render(tiny(), VizOptions(title=XSS)), encoding="utf-8")
+    with load(family(), tmp_path) as kg:
+        path.write_text(render(kg, VizOptions(title=XSS)), encoding="utf-8")
     opened = open_page(path)
     page = opened.page
     page.fill("#fmkg-search", "img src")
@@ -264,8 +267,8 @@ def test_hostile_names_stay_text(tmp_path: Path, open_page: Any) -> None:
 
 @pytest.mark.parametrize("models", [2000, 6000])
 def test_synthetic_graphs_open_quickly(tmp_path: Path, open_page: Any, models: int) -> None:
-    ds = synthetic(models)
-    view = build_view(ds, VizOptions(layout="force"))
+    with load(synthetic(models), tmp_path) as kg:
+        view = build_view(kg, VizOptions(layout="force"))
     path = tmp_path / f"synthetic-{models}.html"
     path.write_text(render_view(view), encoding="utf-8")
     opened = open_page(path)

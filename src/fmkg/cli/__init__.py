@@ -1,14 +1,26 @@
-"""The ``fmkg`` command line: thin commands over the library, errors mapped to exit codes in one place."""
+"""The ``fmkg`` command line: thin commands over the library, errors mapped to exit codes in one place.
+
+Each module here is one command group with its own ``typer.Typer``, joined below with ``add_typer``.
+Modules import only typer and light fmkg modules at the top, so ``fmkg --help`` loads nothing heavy.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import signal
+import sys
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from fmkg.cli import bench, build, explore, export, importing, query, remote, serve, stats, validate, viz
+from fmkg.cli.options import NoCacheOption, Settings, StoreOption, StorePathOption
 from fmkg.errors import FmkgError
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """Whether click (or typer's copy of it) raised this for a bad command line: click reports it, exit 2."""
+    return any(c.__module__.endswith("click.exceptions") for c in type(exc).__mro__)
 
 
 class FmkgGroup(TyperGroup):
@@ -20,6 +32,22 @@ class FmkgGroup(TyperGroup):
         except FmkgError as exc:
             typer.echo(f"fmkg: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:  # `fmkg export ... | head`: the reader left; nothing more to say
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            typer.echo("fmkg: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, the traceback when asked for
+            import os
+
+            if os.environ.get("FMKG_DEBUG") == "1" or _is_usage_error(exc):
+                raise
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            typer.echo(f"fmkg: internal error: {type(exc).__name__}: {message} (FMKG_DEBUG=1 shows where)", err=True)
+            raise typer.Exit(70) from None
 
 
 app = typer.Typer(
@@ -42,46 +70,31 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
-    store: Annotated[
-        str,
-        typer.Option("--store", envvar="FMKG_STORE", help="Where the graph lives: memory (default) or oxigraph."),
-    ] = "memory",
-    store_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--store-path",
-            envvar="FMKG_STORE_PATH",
-            help="A directory for a persistent Oxigraph store, loaded once and reused until the sources change.",
-            show_default=False,
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Parse the sources again instead of using the cached graph.")
-    ] = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """fmkg: the open knowledge graph of foundation models."""
-    from fmkg.cli.options import SETTINGS
-
-    SETTINGS.store, SETTINGS.store_path, SETTINGS.cache = store, store_path, not no_cache
+    ctx.obj = Settings().override(store, store_path, no_cache)
 
 
-# Commands register themselves on ``app`` when their module is imported.
-from fmkg.cli import bench as _bench  # noqa: E402,F401
-from fmkg.cli import build as _build  # noqa: E402,F401
-from fmkg.cli import explore as _explore  # noqa: E402,F401
-from fmkg.cli import export as _export  # noqa: E402,F401
-from fmkg.cli import importing as _importing  # noqa: E402,F401
-from fmkg.cli import query as _query  # noqa: E402,F401
-from fmkg.cli import remote as _remote  # noqa: E402,F401
-from fmkg.cli import serve as _serve  # noqa: E402,F401
-from fmkg.cli import stats as _stats  # noqa: E402,F401
-from fmkg.cli import validate as _validate  # noqa: E402,F401
-from fmkg.cli import viz as _viz  # noqa: E402,F401
+for group in (query, explore, stats, validate, export, build, viz, serve, remote, importing, bench):
+    app.add_typer(group.app)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    # SIGTERM ends fmkg like Ctrl-C: clean-up runs, so no temporary file is left behind.
+    raise SystemExit(128 + signum)
 
 
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     app()
+
+
+__all__ = ["app", "main"]

@@ -8,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-
+app = typer.Typer()
 bench = typer.Typer(
     help="Benchmark tools: synthetic graphs shaped like the Hugging Face model tree.", no_args_is_help=True
 )
@@ -25,8 +24,8 @@ def generate(
     ] = Path("synthetic.nt"),
 ) -> None:
     """Write a synthetic lineage graph (fine-tune, adapter, quantized and merge chains; heavy-tailed fan-out)."""
+    from fmkg.bench.synthetic import write
     from fmkg.errors import FmkgError
-    from fmkg.synthetic import write
 
     if models < 1:
         raise FmkgError("--models must be at least 1")

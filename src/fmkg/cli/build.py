@@ -7,12 +7,21 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    StoreOption,
+    StorePathOption,
+    open_graph,
+)
+
+app = typer.Typer()
 
 
 @app.command()
 def build(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="The folder to write.")] = Path("exports"),
     check: Annotated[
         bool,
@@ -20,12 +29,15 @@ def build(
     ] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Build the shipped artifacts: the graph in every export format, graph.html and ontology.html."""
-    from fmkg.build import build as run_build
-    from fmkg.build import stale
+    from fmkg.export.artifacts import build as run_build
+    from fmkg.export.artifacts import stale
 
-    ds = open_graph(data, no_default)
+    ds = open_graph(ctx, data, no_default, store, store_path, no_cache)
     if check:
         problems = stale(ds, out)
         for p in problems:

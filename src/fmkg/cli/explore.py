@@ -7,32 +7,48 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption, OutputOption, emit, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    OutputOption,
+    StoreOption,
+    StorePathOption,
+    choice,
+    emit,
+    open_graph,
+)
 from fmkg.errors import FmkgError
 
 if TYPE_CHECKING:
-    from rdflib import Dataset, URIRef
+    from rdflib import URIRef
+
+    from fmkg.store import KnowledgeGraph
+
+app = typer.Typer()
 
 NameArgument = Annotated[
     str, typer.Argument(help="A slug, label, alias, prefixed name or IRI, in any case and punctuation.")
 ]
 
 
-def _resolve(ds: Dataset, name: str, kinds: tuple[str, ...] = ()) -> URIRef:
-    from fmkg.resolve import resolve
+def _resolve(kg: KnowledgeGraph, name: str, kinds: tuple[str, ...] = ()) -> URIRef:
+    """The entity a name means; a note on stderr when the name also names other entities."""
+    from rdflib import URIRef
 
-    return resolve(ds, name, kinds)
+    from fmkg.names.resolve import resolve_name
 
-
-def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    if value not in choices:
-        raise FmkgError(f"{option} {value!r}: choose from {', '.join(choices)}")
-    return value
+    found = resolve_name(kg.names, name, kinds)
+    if found.also:
+        typer.echo(
+            f"fmkg: note: {name!r} is taken as {kg.label(found.iri)}; it also names {', '.join(found.also)}", err=True
+        )
+    return URIRef(found.iri)
 
 
 @app.command()
 def show(
+    ctx: typer.Context,
     name: NameArgument,
     fmt: Annotated[
         str,
@@ -45,13 +61,16 @@ def show(
     output: OutputOption = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Show everything stated about an entity, each fact with the graph (source) it comes from."""
-    from fmkg.card import card, render_json, render_text
+    from fmkg.graph.card import card, render_json, render_text
 
-    _choice(fmt, ("text", "json"), "--format")
-    ds = open_graph(data, no_default)
-    c = card(ds, _resolve(ds, name))
+    choice(fmt, ("text", "json"), "--format")
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    c = card(kg, _resolve(kg, name))
     if not c.facts:
         raise FmkgError(f"nothing is stated about {name!r}")
     emit(render_json(c) if fmt == "json" else render_text(c), output)
@@ -59,6 +78,7 @@ def show(
 
 @app.command()
 def lineage(
+    ctx: typer.Context,
     name: NameArgument,
     direction: Annotated[str, typer.Option("--direction", help="up: ancestors; down: descendants; both.")] = "both",
     depth: Annotated[
@@ -68,36 +88,43 @@ def lineage(
     output: OutputOption = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Where a model comes from and what was derived from it, with the type of every edge."""
-    from fmkg.lineage import RENDERERS, lineage_from
+    from fmkg.graph.lineage import RENDERERS, lineage_from
 
-    _choice(direction, ("up", "down", "both"), "--direction")
-    _choice(fmt, tuple(RENDERERS), "--format")
-    ds = open_graph(data, no_default)
-    lin = lineage_from(ds, _resolve(ds, name, ("model",)), direction, depth)  # type: ignore[arg-type]
+    choice(direction, ("up", "down", "both"), "--direction")
+    choice(fmt, tuple(RENDERERS), "--format")
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    lin = lineage_from(kg, _resolve(kg, name, ("model",)), direction, depth)  # type: ignore[arg-type]
     emit(RENDERERS[fmt](lin), output)
 
 
 @app.command()
 def path(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Where the path starts: any entity, by name.")],
     target: Annotated[str, typer.Argument(help="Where it ends: any entity, by name.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text|json.")] = "text",
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """How two entities are connected: the shortest chain of typed edges (lineage, developer, powered by, ...)."""
     from dataclasses import asdict
 
-    from fmkg.lineage import path as find_path
-    from fmkg.lineage import render_path
-    from fmkg.network import to_networkx
+    from fmkg.graph.network import to_networkx
+    from fmkg.graph.paths import path as find_path
+    from fmkg.graph.paths import render_path
 
-    _choice(fmt, ("text", "json"), "--format")
-    ds = open_graph(data, no_default)
-    a, b = _resolve(ds, source), _resolve(ds, target)
-    g = to_networkx(ds)
+    choice(fmt, ("text", "json"), "--format")
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    a, b = _resolve(kg, source), _resolve(kg, target)
+    g = to_networkx(kg)
     steps = find_path(g, str(a), str(b))
     if fmt == "json":
         typer.echo(json.dumps({"source": str(a), "target": str(b), "steps": [asdict(s) for s in steps]}, indent=2))
@@ -107,6 +134,7 @@ def path(
 
 @app.command()
 def search(
+    ctx: typer.Context,
     text: Annotated[str, typer.Argument(help="What to look for: part of a name, misspelt names welcome.")],
     kind: Annotated[
         list[str] | None,
@@ -121,22 +149,24 @@ def search(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table|json.")] = "table",
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Fuzzy search over labels, aliases and slugs. Exits 1 when nothing matches."""
     from dataclasses import asdict
 
-    from fmkg.resolve import index_for
-    from fmkg.results import compact_iri
-    from fmkg.search import search as run_search
+    from fmkg.names.search import search as run_search
+    from fmkg.rdf.terms import compact
 
-    _choice(fmt, ("table", "json"), "--format")
-    ds = open_graph(data, no_default)
-    hits = run_search(index_for(ds), text, kinds=tuple(kind or ()), limit=limit)
+    choice(fmt, ("table", "json"), "--format")
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    hits = run_search(kg.names, text, kinds=tuple(kind or ()), limit=limit)
     if fmt == "json":
         typer.echo(json.dumps([asdict(h) for h in hits], indent=2, ensure_ascii=False))
     else:
         for h in hits:
-            typer.echo(f"{h.score:.2f}  {compact_iri(h.iri):45}  {h.label}")
+            typer.echo(f"{h.score:.2f}  {compact(h.iri):45}  {h.label}")
     if not hits:
         typer.echo(f"nothing matches {text!r}", err=True)
         raise typer.Exit(1)
@@ -144,15 +174,19 @@ def search(
 
 @app.command()
 def check(
+    ctx: typer.Context,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings (license changes) too.")] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check the lineage graph: cycles (errors) and derived models whose license differs from the parent's (warnings)."""
-    from fmkg.checks import run_checks
+    from fmkg.quality.checks import run_checks
 
-    ds = open_graph(data, no_default)
-    findings = run_checks(ds)
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    findings = run_checks(kg)
     for f in findings:
         typer.echo(f"{f.severity}: {f.message}")
     errors = sum(f.severity == "error" for f in findings)

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption, OutputOption, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    OutputOption,
+    StoreOption,
+    StorePathOption,
+    open_graph,
+)
+from fmkg.rdf import formats
 
-#: Listed here so that ``--help`` needs no import of the library; a test checks it against the registry.
-FORMAT_NAMES = "turtle, ntriples, nquads, trig, jsonld, rdfxml, hextuples, graphml, gexf, csv"
+app = typer.Typer()
+
+_CHOICES = formats.names(formats.select(export=True))
 
 
 @app.command()
 def export(
+    ctx: typer.Context,
     fmt: Annotated[
         str,
         typer.Option(
             "--format",
             "-f",
-            help=f"Output format: {FORMAT_NAMES} (csv: a zip of nodes.csv and edges.csv).",
+            help=f"Output format: {_CHOICES} (csvzip: a zip of nodes.csv and edges.csv).",
             show_default=False,
         ),
     ],
@@ -39,16 +50,21 @@ def export(
     ] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Export the graph as RDF or for graph tools; the same graph always gives the same bytes."""
     from fmkg import export as lib
-    from fmkg.fileio import write_atomic
+    from fmkg.output import open_output
 
     spec = lib.get_format(fmt)  # fail on a bad format or part before loading anything
     lib.check_part(part)
-    ds = open_graph(data, no_default)
-    result = lib.export(ds, spec.name, part=part, infer=infer)
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
     if output is None:
-        typer.echo(result, nl=False)
-    else:
-        write_atomic(output, result)
+        sys.stdout.flush()
+        lib.export(kg, spec, sys.stdout.buffer, part=part, infer=infer)
+        sys.stdout.buffer.flush()
+        return
+    with open_output(output) as fh:
+        lib.export(kg, spec, fh, part=part, infer=infer)

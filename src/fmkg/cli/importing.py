@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fmkg.cli import app
 from fmkg.errors import FmkgError
 
 if TYPE_CHECKING:
-    from fmkg.importers.build import ImportResult, Progress
+    from fmkg.importers.merge import ImportResult, Progress
 
+app = typer.Typer()
 import_app = typer.Typer(
     help="Import a public data set into the graph: one named graph per source, with its provenance. "
     "Without -o the result replaces that source's graph in the shipped ontology/data/imported/.",
@@ -64,7 +64,7 @@ def _progress() -> Iterator[Progress | None]:
 
 
 def _report(results: list[ImportResult], targets: list[Path]) -> None:
-    from fmkg.importers.build import summary_table
+    from fmkg.importers.merge import summary_table
 
     typer.echo(summary_table([r.summary for r in results]), nl=False)
     warnings = [w for r in results for w in r.summary.warnings]

@@ -6,9 +6,23 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption, OutputOption, emit, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    OutputOption,
+    StoreOption,
+    StorePathOption,
+    emit,
+    open_graph,
+)
 from fmkg.errors import FmkgError
+from fmkg.rdf import formats
+
+app = typer.Typer()
+
+_ROWS = ", ".join(f.name for f in formats.select(kinds=["results"]))
+_GRAPHS = ", ".join(f.name for f in formats.select(kinds=["graph", "dataset"], parse=True))
 
 
 def _params(values: list[str] | None) -> dict[str, str]:
@@ -23,6 +37,7 @@ def _params(values: list[str] | None) -> dict[str, str]:
 
 @app.command()
 def query(
+    ctx: typer.Context,
     sparql: Annotated[
         str,
         typer.Argument(
@@ -42,12 +57,23 @@ def query(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="table|csv|tsv|json for SELECT and ASK; turtle|jsonld|nt for CONSTRUCT and DESCRIBE."
+            "--format",
+            "-f",
+            help=f"For SELECT and ASK: {_ROWS}. For CONSTRUCT and DESCRIBE: {_GRAPHS} (short names such as "
+            "nt, ttl, xml, json-ld, nq work too).",
         ),
     ] = "table",
     output: OutputOption = None,
-    data: DataOption = None,
-    no_default: NoDefaultOption = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--max-rows", help="Stop after this many rows (or triples).", show_default=False),
+    ] = None,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Run SERVICE clauses (federated queries), which reach out to other endpoints."
+        ),
+    ] = False,
     endpoint: Annotated[
         str | None,
         typer.Option(
@@ -58,27 +84,33 @@ def query(
             show_default=False,
         ),
     ] = None,
+    data: DataOption = None,
+    no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Run a SPARQL query on the graph, or on a SPARQL endpoint. ASK queries print true or false and exit 0 or 1."""
-    from fmkg import engine, queries
-    from fmkg.results import FORMATS, render
+    from fmkg.sparql import engine, library, results
+    from fmkg.sparql.params import bind_params
+    from fmkg.sparql.text import check
 
-    if fmt not in FORMATS:
-        raise FmkgError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    nq = queries.get(sparql)
-    params = _params(param)
-    ds = open_graph(data, no_default)
+    nq = library.get(sparql)
+    info = check(nq.text, source=str(nq.path), allow_service=allow_service)
+    chosen = results.choose(fmt, info.form)
+    if limit is not None and limit < 1:
+        raise FmkgError("--max-rows must be at least 1")
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    bound = bind_params(nq, _params(param), kg)
+    for note in bound.notes:
+        typer.echo(f"fmkg: note: {note}", err=True)
     if endpoint:
-        from fmkg import remote
+        from fmkg.remote.query import remote_query
 
-        result = remote.run(endpoint, nq, params, ds)
+        result = remote_query(endpoint, nq.text, bound.values)
     else:
-        result = engine.run(ds, nq, params)
-    try:
-        text = render(result, fmt)
-    except ValueError as exc:
-        raise FmkgError(str(exc)) from None
-    emit(text, output)
+        result = engine.run(kg, nq, bound=bound, max_rows=limit, allow_service=allow_service)
+    emit(results.render(result, chosen), output)
     if result.type == "ASK" and not result.askAnswer:
         raise typer.Exit(1)
 
@@ -90,18 +122,18 @@ def queries(
     ] = None,
 ) -> None:
     """List the shipped named queries, or show one."""
-    from fmkg import queries as lib
+    from fmkg.sparql import library as lib
 
-    library = lib.library()
+    shipped = lib.library()
     if name is None:
-        width = max(len(n) for n in library)
-        for q in library.values():
+        width = max(len(n) for n in shipped)
+        for q in shipped.values():
             params = " ".join(f"{p.name}=<{p.type}>" for p in q.params)
             typer.echo(f"{q.name.ljust(width)}  {q.title}" + (f"  [{params}]" if params else ""))
         return
-    if name not in library:
+    if name not in shipped:
         raise FmkgError(f"no named query {name!r}; run 'fmkg queries' to list them")
-    q = library[name]
+    q = shipped[name]
     typer.echo(f"{q.name}: {q.title}\n\n{q.description}\n")
     for p in q.params:
         typer.echo(f"  --param {p.name}=<{p.type}>  {p.doc}")

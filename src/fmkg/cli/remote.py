@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption
+from fmkg.cli.options import DataOption, NoCacheOption, NoDefaultOption, StoreOption, StorePathOption, open_graph
+
+app = typer.Typer()
 
 #: Environment variable holding the password for --user.
 PASSWORD_VARIABLE = "FMKG_ENDPOINT_PASSWORD"
@@ -16,6 +17,7 @@ PASSWORD_VARIABLE = "FMKG_ENDPOINT_PASSWORD"
 
 @app.command()
 def push(
+    ctx: typer.Context,
     endpoint: Annotated[
         str,
         typer.Option(
@@ -36,14 +38,13 @@ def push(
     protocol: Annotated[
         str, typer.Option("--protocol", help="gsp: PUT each graph; update: DROP it, then INSERT DATA in batches.")
     ] = "gsp",
-    into_default: Annotated[
+    default_graph: Annotated[
         bool,
         typer.Option(
-            "--into-default",
-            help="Also put every triple into the store's default graph, for stores whose default graph is not "
-            "the union of the named graphs.",
+            "--default-graph/--no-default-graph",
+            help="Also put the merge of all sources into the store's default graph, so that plain queries see it.",
         ),
-    ] = False,
+    ] = True,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per INSERT DATA request.")] = 2000,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 120.0,
     user: Annotated[
@@ -56,32 +57,38 @@ def push(
     ] = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
-    """Load the graph into a triple store, replacing the graphs it sends; prints what was pushed."""
-    from fmkg import remote
-    from fmkg.cli.options import open_graph
+    """Load the graph into a triple store, replacing the graphs it sends; prints what went where."""
+    from fmkg.remote.http import Auth
+    from fmkg.remote.push import DEFAULT, push
 
     auth = None
     if user is not None:
         password = os.environ.get(PASSWORD_VARIABLE)
         if password is None:
             password = typer.prompt(f"password for {user}", hide_input=True)
-        auth = remote.Auth(user, password)
-    ds = open_graph(data, no_default)
-    report = remote.push(
-        ds,
+        auth = Auth(user, password)
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    report = push(
+        kg,
         endpoint,
         protocol=protocol,
         graph=graph,
-        into_default=into_default,
+        default_graph=default_graph,
         batch_size=batch_size,
         timeout=timeout,
         auth=auth,
     )
     for iri, count in report.graphs.items():
-        typer.echo(f"{count:>7} triples  {iri or '(default graph)'}")
+        where = "default graph (the merge: plain queries see it)" if iri == DEFAULT else iri
+        typer.echo(f"{count:>8} triples  {where}")
+    named = sum(1 for iri in report.graphs if iri != DEFAULT)
     typer.echo(
-        f"pushed {report.triples} triples into {len(report.graphs)} graph{'s' if len(report.graphs) != 1 else ''} "
-        f"at {endpoint} in {report.requests} request{'s' if report.requests != 1 else ''}, "
+        f"pushed {report.triples} triples into {named} named graph{'s' if named != 1 else ''}"
+        + (" and the default graph" if DEFAULT in report.graphs else "")
+        + f" at {endpoint} in {report.requests} request{'s' if report.requests != 1 else ''}, "
         f"{report.seconds:.2f} s ({protocol})"
     )

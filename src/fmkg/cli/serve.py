@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption
+from fmkg.cli.options import DataOption, NoCacheOption, NoDefaultOption, StoreOption, StorePathOption
+
+app = typer.Typer()
 
 
 def is_loopback(host: str) -> bool:
@@ -24,6 +25,7 @@ def is_loopback(host: str) -> bool:
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on; anything but loopback makes the server public.")
     ] = "127.0.0.1",
@@ -38,42 +40,46 @@ def serve(
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", help="Most bytes of one answer, in any format (more: 413).")
     ] = 20_000_000,
-    concurrency: Annotated[
+    workers: Annotated[
         int | None,
         typer.Option(
-            "--concurrency", help="Queries run at once (each in its own process); others wait.", show_default=False
+            "--workers",
+            "--concurrency",
+            help="Worker processes answering queries at once (default: twice the cores, at least 4); others wait.",
+            show_default=False,
         ),
     ] = None,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with the viewer at / and /health."""
-    import gc
-
     import uvicorn
 
     from fmkg.cli.options import open_graph
     from fmkg.errors import FmkgError
     from fmkg.server import Limits, ServerConfig, create_app
 
-    if timeout <= 0 or max_rows < 1 or max_bytes < 1 or (concurrency is not None and concurrency < 1):
-        raise FmkgError("--timeout, --max-rows, --max-bytes and --concurrency must be positive")
+    if timeout <= 0 or max_rows < 1 or max_bytes < 1 or (workers is not None and workers < 1):
+        raise FmkgError("--timeout, --max-rows, --max-bytes and --workers must be positive")
     if not is_loopback(host):
         typer.echo(
             f"fmkg: warning: listening on {host}: the endpoint is reachable from other machines "
             "(it is read-only and has no authentication)",
             err=True,
         )
-    ds = open_graph(data, no_default)
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
     limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes)
     config = ServerConfig(limits=limits, prerender_viewer=True)
-    if concurrency is not None:
-        config = ServerConfig(limits=limits, concurrency=concurrency, prerender_viewer=True)
-    application = create_app(ds, config)
-    # Objects that exist now are never freed: keep the collector away from them, so that a query
-    # child (a copy-on-write fork) does not copy the pages it would otherwise touch.
-    gc.freeze()
+    if workers is not None:
+        config = ServerConfig(limits=limits, workers=workers, prerender_viewer=True)
+    application = create_app(kg, config)
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"fmkg: {len(ds)} triples at http://{shown}:{port}/sparql (viewer at /); Ctrl-C stops", err=True)
+    typer.echo(
+        f"fmkg: {len(kg)} triples ({kg.backend}) at http://{shown}:{port}/sparql (viewer at /); Ctrl-C stops",
+        err=True,
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=access_log, server_header=False)

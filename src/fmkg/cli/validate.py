@@ -7,12 +7,23 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import NoDefaultOption, OutputOption, emit, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    OutputOption,
+    StoreOption,
+    StorePathOption,
+    emit,
+    open_graph,
+)
+
+app = typer.Typer()
 
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
@@ -25,15 +36,19 @@ def validate(
             "--shapes", help="SHACL shapes file to use instead of the shipped shapes; repeatable.", show_default=False
         ),
     ] = None,
+    data: DataOption = None,
     no_default: NoDefaultOption = False,
     output: OutputOption = None,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Check the graph against the SHACL shapes: exit 0 if it conforms, 1 if not, 2 if a file cannot be loaded."""
-    from fmkg.validate import load_shapes
-    from fmkg.validate import validate as run_validation
+    from fmkg.quality.validate import load_shapes
+    from fmkg.quality.validate import validate as run_validation
 
-    ds = open_graph(paths, no_default)
-    report = run_validation(ds, load_shapes(shapes) if shapes else None)
+    kg = open_graph(ctx, [*(paths or []), *(data or [])], no_default, store, store_path, no_cache)
+    report = run_validation(kg, load_shapes(shapes) if shapes else None)
     emit(report.text(), output)
     if not report.conforms:
         raise typer.Exit(1)

@@ -7,14 +7,23 @@ from typing import Annotated
 
 import typer
 
-from fmkg.cli import app
-from fmkg.cli.options import DataOption, NoDefaultOption, open_graph
+from fmkg.cli.options import (
+    DataOption,
+    NoCacheOption,
+    NoDefaultOption,
+    StoreOption,
+    StorePathOption,
+    open_graph,
+)
+
+app = typer.Typer()
 
 DEFAULT_OUTPUT = Path("fmkg-graph.html")
 
 
 @app.command()
 def viz(
+    ctx: typer.Context,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The HTML file to write (atomically).")
     ] = DEFAULT_OUTPUT,
@@ -69,11 +78,14 @@ def viz(
     title: Annotated[str | None, typer.Option("--title", help="The page's title.", show_default=False)] = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
+    store: StoreOption = None,
+    store_path: StorePathOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Draw the graph as one self-contained HTML file: search, filters, focus mode, legend; no network needed."""
-    from fmkg.fileio import write_atomic
+    from fmkg.output import write_atomic
     from fmkg.viz import VizOptions, build_view, render_view
-    from fmkg.viz.build import DEFAULT_TITLE
+    from fmkg.viz.view import DEFAULT_TITLE
 
     options = VizOptions(
         focus=focus,
@@ -89,8 +101,8 @@ def viz(
         title=title or DEFAULT_TITLE,
     )
     options.check()
-    ds = open_graph(data, no_default)
-    view = build_view(ds, options)
+    kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
+    view = build_view(kg, options)
     html = render_view(view)
     write_atomic(output, html)
     g = view.graph

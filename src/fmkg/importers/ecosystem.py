@@ -25,9 +25,9 @@ from fmkg.importers.fields import (
     unwrap,
     urls,
 )
+from fmkg.importers.matching import load_aliases
 from fmkg.importers.readers import LINE, checksum, load_yaml, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
-from fmkg.importers.resolution import load_aliases
 
 INFO = SourceInfo(
     key="ecosystem-graphs",

@@ -24,10 +24,10 @@ from fmkg.importers.fields import (
     text,
     urls,
 )
+from fmkg.importers.matching import load_aliases
 from fmkg.importers.readers import checksum, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
-from fmkg.importers.resolution import load_aliases
-from fmkg.namespaces import FM
+from fmkg.rdf.namespaces import FM
 
 INFO = SourceInfo(
     key="epoch",

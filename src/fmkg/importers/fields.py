@@ -1,7 +1,7 @@
 """Reading values by field name: synonyms for columns and keys, and parsers for the values in them.
 
 Importers never rely on column positions: a :class:`FieldMap` finds each field by its name or one
-of its synonyms, compared after :func:`fmkg.resolve.normalise` (case, spaces and punctuation do not
+of its synonyms, compared after :func:`fmkg.names.index.normalise` (case, spaces and punctuation do not
 matter), so a release with renamed, reordered, missing or extra columns reads the same way.
 """
 
@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from fmkg.resolve import normalise
+from fmkg.names.index import normalise
 
 #: Values that say "nothing is known" rather than name something.
 PLACEHOLDERS = frozenset(

@@ -17,7 +17,7 @@ from fmkg.errors import LoadError
 from fmkg.importers.fields import Field, as_list, is_placeholder, lookup, text, unwrap
 from fmkg.importers.readers import LINE, checksum, load_yaml, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
-from fmkg.namespaces import FM
+from fmkg.rdf.namespaces import FM
 
 INFO = SourceInfo(
     key="huggingface",

@@ -21,7 +21,7 @@ from fmkg.errors import LoadError
 from fmkg.importers.fields import Field, FieldMap, is_iri, parse_date
 from fmkg.importers.readers import checksum, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
-from fmkg.namespaces import FM, WD
+from fmkg.rdf.namespaces import FM, WD
 
 QUERY = Path(__file__).with_name("wikidata-models.rq")
 

@@ -1,24 +1,23 @@
-"""The HTTP application: a read-only SPARQL 1.1 Protocol endpoint over a loaded dataset.
+"""The HTTP application: a read-only SPARQL 1.1 Protocol endpoint over a loaded graph.
 
 Routes: ``/sparql`` (queries by GET and POST, the service description on a GET without a query),
-``/`` (the viewer), ``/health``. CORS is open to every origin so that browser clients (YASGUI,
-notebooks) can call the endpoint; the server is read-only, so there is nothing to protect by origin.
+``/`` (the viewer), ``/health``. Every query and page is answered by the worker pool
+(:mod:`fmkg.server.pool`), never in the server's own process. CORS is open to every origin so that
+browser clients (YASGUI, notebooks) can call the endpoint; the server is read-only, so there is
+nothing to protect by origin.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import html
-import importlib
 import os
 import threading
-import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -29,50 +28,43 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from fmkg.server.pool import Answer, Handler, Limits, Pool
 from fmkg.server.protocol import MAX_BODY, ProtocolError, negotiate, read_query
-from fmkg.server.worker import Answer, Limits, run_in_child, run_in_child_blocking
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
-
+    from fmkg.store import KnowledgeGraph
 
 #: Seconds the viewer may take to render before the fallback page is served instead.
 VIEWER_TIMEOUT = 300.0
 
 
-def _default_concurrency() -> int:
+def _default_workers() -> int:
     return max(4, 2 * (os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """How the endpoint runs: per-query limits and how many queries run at once (others wait)."""
+    """How the endpoint runs: per-request limits, how many workers answer at once (others wait), and
+    how many of them only queries known to be light may use."""
 
     limits: Limits = field(default_factory=Limits)
-    concurrency: int = field(default_factory=_default_concurrency)
-    #: Render the viewer in a background thread when the server starts (it takes seconds), rather
-    #: than on the first request for ``/``.
+    workers: int = field(default_factory=_default_workers)
+    reserved: int = 1
+    #: Render the viewer when the server starts (it takes seconds), rather than on the first request for ``/``.
     prerender_viewer: bool = False
-
-
-class _Slots:
-    """One semaphore per event loop (a test client may run each request on a loop of its own)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def get(self) -> asyncio.Semaphore:
-        loop = asyncio.get_running_loop()
-        if loop not in self._by_loop:
-            self._by_loop[loop] = asyncio.Semaphore(self.size)
-        return self._by_loop[loop]
 
 
 def _error(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status)
+
+
+def _response(answer: Answer) -> Response:
+    return Response(
+        answer.body,
+        status_code=answer.status,
+        media_type=answer.media_type,
+        headers={"Vary": "Accept", **dict(answer.headers)},
+    )
 
 
 async def _read_body(request: Request) -> bytes:
@@ -100,51 +92,31 @@ def _fallback_page(triples: int, graphs: int) -> str:
     )
 
 
-def viewer_html(ds: Dataset, triples: int, graphs: int) -> str:
-    """The page at ``/``: fmkg's viewer (``fmkg.viz.render``) when it is installed, else a small page
-    that explains the endpoint and has a query form."""
-    try:
-        render: Any = importlib.import_module("fmkg.viz").render
-        page = render(ds)
-    except Exception:  # no viewer module, or one that cannot render this dataset: the fallback page
-        return _fallback_page(triples, graphs)
-    return page if isinstance(page, str) else _fallback_page(triples, graphs)
+def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Pool | None = None) -> Starlette:
+    """A Starlette (ASGI) app serving ``kg`` read-only over the SPARQL 1.1 Protocol at ``/sparql``.
 
-
-def warm_up(ds: Dataset, limits: Limits) -> None:
-    """Parse, run and serialize small queries once in this process, in every format.
-
-    Each query child is a copy of this process, so imports and parser set-up done here (about
-    0.1 s on the first query) are not repeated by every child.
+    The worker pool starts here (it forks); it stops when the app's lifespan ends.
     """
-    from fmkg.server.answer import answer
-    from fmkg.server.protocol import GRAPH_FORMATS, RESULT_FORMATS
-
-    for fmt in RESULT_FORMATS:
-        answer(ds, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", fmt.media_type, None, limits)
-    answer(ds, "ASK { ?s ?p ?o }", None, None, limits)
-    for fmt in GRAPH_FORMATS:
-        answer(ds, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1", fmt.media_type, None, limits)
-
-
-def create_app(ds: Dataset, config: ServerConfig | None = None) -> Starlette:
-    """A Starlette (ASGI) app serving ``ds`` read-only over the SPARQL 1.1 Protocol at ``/sparql``."""
     from fmkg import __version__
-    from fmkg.server.answer import answer
-    from fmkg.server.description import named_graph_sizes, service_description
+    from fmkg.server.answer import handler
 
     config = config or ServerConfig()
     limits = config.limits
-    slots = _Slots(config.concurrency)
-    graphs = named_graph_sizes(ds)
-    triples = len(ds)
-    warm_up(ds, limits)
+    graphs = {g: n for g, n in kg.graph_sizes().items() if n}
+    triples = len(kg)
+
+    def make_handler() -> Handler:
+        return handler(kg.reopened(), limits)
+
+    workers = pool or Pool(make_handler, limits, config.workers, config.reserved)
 
     @functools.lru_cache(maxsize=16)  # keyed by the URL the client used: a few hosts and formats at most
-    def description(endpoint: str, key: str) -> bytes:
-        graph = service_description(endpoint, graphs, triples)
-        rdflib_format = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[key]
-        return graph.serialize(format=rdflib_format, encoding="utf-8")
+    def description(endpoint: str, fmt_name: str) -> bytes:
+        from fmkg.rdf import formats, write
+        from fmkg.server.description import service_description
+
+        data = write.canonical(service_description(endpoint, graphs, triples), dataset=False)
+        return write.to_bytes(data, formats.find(fmt_name))
 
     async def sparql(request: Request) -> Response:
         try:
@@ -164,36 +136,19 @@ def create_app(ds: Dataset, config: ServerConfig | None = None) -> Starlette:
             fmt = negotiate("CONSTRUCT", accept, operation.format_hint)
             # The URL the client used, as an IRI (the Host header is the client's: escape what it sent).
             endpoint = quote(str(request.url.replace(query="", fragment="")), safe=":/?#[]@!$&'()*+,;=%")
-            data = await run_in_threadpool(description, endpoint, fmt.key)
+            data = await run_in_threadpool(description, endpoint, fmt.name)
             return Response(data, media_type=fmt.media_type, headers={"Vary": "Accept"})
-        text = operation.query
-        hint = operation.format_hint
-        slot = slots.get()
-        try:
-            await asyncio.wait_for(slot.acquire(), limits.timeout)
-        except TimeoutError:
-            return _error(503, f"the server is busy: no query slot came free within {limits.timeout:g} s")
-        try:
-            result = await run_in_child(lambda: answer(ds, text, accept, hint, limits), limits)
-        finally:
-            slot.release()
-        return Response(
-            result.body, status_code=result.status, media_type=result.media_type, headers={"Vary": "Accept"}
-        )
+        header = {"kind": "sparql", "accept": accept, "hint": operation.format_hint}
+        answer = await run_in_threadpool(workers.run, header, operation.query.encode("utf-8"))
+        return _response(answer)
 
     page: list[str] = []
     page_lock = threading.Lock()
 
-    def render() -> Answer:
-        return Answer(200, "text/html", viewer_html(ds, triples, len(graphs)).encode("utf-8"))
-
     def viewer_page() -> str:
         with page_lock:  # rendered once, by whoever asks first
             if not page:
-                # In a child process: the viewer's imports and layout would otherwise stay in this
-                # process, and every query's fork would copy their page tables.
-                viewer_limits = Limits(timeout=VIEWER_TIMEOUT, max_bytes=200_000_000, max_memory_mib=8192)
-                rendered = run_in_child_blocking(render, viewer_limits)
+                rendered = workers.run({"kind": "viewer"}, timeout=VIEWER_TIMEOUT)
                 ok = rendered.status == 200
                 page.append(rendered.body.decode("utf-8") if ok else _fallback_page(triples, len(graphs)))
             return page[0]
@@ -202,13 +157,19 @@ def create_app(ds: Dataset, config: ServerConfig | None = None) -> Starlette:
         return HTMLResponse(page[0] if page else await run_in_threadpool(viewer_page))
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", "triples": triples, "graphs": len(graphs), "version": __version__})
+        return JSONResponse(
+            {"status": "ok", "triples": triples, "graphs": len(graphs), "store": kg.backend, "version": __version__}
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if config.prerender_viewer:
             threading.Thread(target=viewer_page, name="fmkg-viewer", daemon=True).start()
-        yield
+        try:
+            yield
+        finally:
+            if pool is None:
+                workers.close()
 
     return Starlette(
         lifespan=lifespan,

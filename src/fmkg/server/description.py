@@ -6,72 +6,54 @@ dereferenced" (section 2): that is a GET on /sparql without a query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from fmkg.server.protocol import GRAPH_FORMATS, RESULT_FORMATS
-
 if TYPE_CHECKING:
-    from rdflib import Dataset, Graph
+    import pyoxigraph as ox
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS = "http://www.w3.org/ns/formats/"
 VOID = "http://rdfs.org/ns/void#"
-
-#: The W3C format IRIs (https://www.w3.org/ns/formats/) of the formats the endpoint serves.
-FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "nt": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-}
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
-def named_graph_sizes(ds: Dataset) -> dict[str, int]:
-    """The number of triples in each named graph of ``ds``, by graph IRI (the default graph left out)."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    return {
-        str(g.identifier): len(g)
-        for g in sorted(ds.graphs(), key=lambda g: str(g.identifier))
-        if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
-    }
-
-
-def service_description(endpoint: str, graphs: dict[str, int], triples: int) -> Graph:
+def service_description(endpoint: str, graphs: Mapping[str, int], triples: int) -> list[ox.Triple]:
     """Describe the endpoint at ``endpoint``: language, result formats, and its dataset's named graphs."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
-    from rdflib.namespace import RDF, XSD
+    import pyoxigraph as ox
 
-    sd, formats, void = Namespace(SD), Namespace(FORMATS), Namespace(VOID)
-    g = Graph()
-    g.bind("sd", sd)
-    g.bind("formats", formats)
-    g.bind("void", void)
-    service = BNode()
-    g.add((service, RDF.type, sd.Service))
-    g.add((service, sd.endpoint, URIRef(endpoint)))
-    g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
-    g.add((service, sd.feature, sd.UnionDefaultGraph))
+    from fmkg.rdf.formats import W3C
+    from fmkg.server.protocol import formats_for
+
+    out: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        out.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def count(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=ox.NamedNode(XSD_INTEGER))
+
+    service, dataset, default = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("default")
+    add(service, RDF_TYPE, ox.NamedNode(SD + "Service"))
+    add(service, SD + "endpoint", ox.NamedNode(endpoint))
+    add(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query"))
+    # sd:UnionDefaultGraph: "the default graph [...] is the RDF merge of all the named graphs", as here.
     # No sd:BasicFederatedQuery: SERVICE is refused, so that a query cannot make the server call out.
-    for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
-        g.add((service, sd.resultFormat, formats[FORMAT_IRIS[fmt.key]]))
-    dataset = BNode()
-    g.add((service, sd.defaultDataset, dataset))
-    g.add((dataset, RDF.type, sd.Dataset))
-    default = BNode()
-    g.add((dataset, sd.defaultGraph, default))
-    g.add((default, RDF.type, sd.Graph))
-    g.add((default, void.triples, Literal(triples, datatype=XSD.integer)))
-    for iri, size in graphs.items():
-        named, graph = BNode(), BNode()
-        g.add((dataset, sd.namedGraph, named))
-        g.add((named, RDF.type, sd.NamedGraph))
-        g.add((named, sd.name, URIRef(iri)))
-        g.add((named, sd.graph, graph))
-        g.add((graph, RDF.type, sd.Graph))
-        g.add((graph, void.triples, Literal(size, datatype=XSD.integer)))
-    return g
+    add(service, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph"))
+    offered = {f.w3c for form in ("SELECT", "CONSTRUCT") for f in formats_for(form) if f.w3c}
+    for name in sorted(offered):
+        add(service, SD + "resultFormat", ox.NamedNode(W3C + name))
+    add(service, SD + "defaultDataset", dataset)
+    add(dataset, RDF_TYPE, ox.NamedNode(SD + "Dataset"))
+    add(dataset, SD + "defaultGraph", default)
+    add(default, RDF_TYPE, ox.NamedNode(SD + "Graph"))
+    add(default, VOID + "triples", count(triples))
+    for i, (iri, size) in enumerate(sorted(graphs.items())):
+        named, graph = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
+        add(dataset, SD + "namedGraph", named)
+        add(named, RDF_TYPE, ox.NamedNode(SD + "NamedGraph"))
+        add(named, SD + "name", ox.NamedNode(iri))
+        add(named, SD + "graph", graph)
+        add(graph, RDF_TYPE, ox.NamedNode(SD + "Graph"))
+        add(graph, VOID + "triples", count(size))
+    return out

@@ -9,7 +9,11 @@ operation (``update=``, ``application/sparql-update``) is refused with 403.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
+
+if TYPE_CHECKING:
+    from fmkg.rdf.formats import Format
 
 #: The largest request body read (a query, URL-encoded or not).
 MAX_BODY = 1_000_000
@@ -24,41 +28,16 @@ class ProtocolError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Format:
-    """A result serialization: ``key`` names it, ``media_type`` is sent back as Content-Type."""
+def formats_for(form: str) -> list[Format]:
+    """The formats offered for a query form, the default first: SPARQL JSON for SELECT and ASK (CSV and
+    TSV are defined for SELECT only), Turtle for CONSTRUCT and DESCRIBE."""
+    from fmkg.sparql.results import ASK_FORMATS, GRAPH_FORMATS, ROW_FORMATS
 
-    key: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()  # values of the ``format=``/``output=`` URL parameters that ask for it
-
-
-#: SPARQL 1.1 Query Results formats (SELECT and ASK), the default first.
-RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", ("application/json",), ("json", "srj")),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"), ("xml", "srx")),
-    Format("csv", "text/csv", (), ("csv",)),
-    Format("tsv", "text/tab-separated-values", (), ("tsv",)),
-)
-#: RDF formats for CONSTRUCT and DESCRIBE results, the default first.
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle", "text/n3", "text/rdf+n3"), ("turtle", "ttl", "n3")),
-    Format("nt", "application/n-triples", ("text/plain",), ("nt", "ntriples", "n-triples")),
-    Format("jsonld", "application/ld+json", ("application/json",), ("json-ld", "jsonld", "json")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), ("rdf+xml", "rdfxml", "xml")),
-)
-#: Formats an ASK query can be answered in (CSV and TSV are defined for SELECT only).
-ASK_FORMATS = RESULT_FORMATS[:2]
-
-
-def formats_for(form: str) -> tuple[Format, ...]:
-    """The formats offered for a query form: ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
     if form == "ASK":
-        return ASK_FORMATS
+        return [f for f in ASK_FORMATS if f.name != "table"]
     if form in ("CONSTRUCT", "DESCRIBE"):
         return GRAPH_FORMATS
-    return RESULT_FORMATS
+    return [f for f in ROW_FORMATS if f.name != "table"]
 
 
 @dataclass(frozen=True)
@@ -107,22 +86,28 @@ def negotiate(form: str, accept: str | None, hint: str | None = None) -> Format:
     (SPARQL JSON, or Turtle for graphs). A request that accepts none of the offered formats gets the
     default too, rather than a 406, so that a browser's ``text/html`` still sees an answer.
     """
-    offered = formats_for(form)
+    return choose(formats_for(form), accept, hint)
+
+
+def choose(offered: list[Format], accept: str | None, hint: str | None = None) -> Format:
+    """The format among ``offered`` (default first) that a ``format=`` hint or an Accept header asks for."""
     if hint:
         wanted = hint.strip().lower()
         for fmt in offered:
-            if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.aliases:
+            if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.media_aliases:
                 return fmt
     ranges = parse_accept(accept or "")
-    refused = {f.key for m in ranges if m.q == 0 and m.specificity == 2 for f in offered if m.matches(f.media_type)}
+    refused = {f.name for m in ranges if m.q == 0 and m.specificity == 2 for f in offered if m.matches(f.media_type)}
     for media in ranges:
         if media.q == 0:
             continue
         # Exact media types (and their aliases) first, then wildcards, in the offered order.
         for fmt in offered:
-            if fmt.key in refused:
+            if fmt.name in refused:
                 continue
-            if media.specificity == 2 and (media.matches(fmt.media_type) or any(media.matches(a) for a in fmt.aliases)):
+            if media.specificity == 2 and (
+                media.matches(fmt.media_type) or any(media.matches(a) for a in fmt.media_aliases)
+            ):
                 return fmt
             if media.specificity < 2 and media.matches(fmt.media_type):
                 return fmt

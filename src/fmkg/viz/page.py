@@ -1,11 +1,9 @@
-"""Rendering a :class:`~fmkg.viz.build.View` as one self-contained HTML page, with pyvis.
+"""Rendering a :class:`~fmkg.viz.view.View` as one self-contained HTML page.
 
-pyvis builds the page: fmkg constructs its ``Network``, assigns the node and edge lists in bulk
-(``add_node`` checks list membership on every call, which is quadratic) and lets
-``Network.generate_html`` render fmkg's own template (``template.html``) through a Jinja environment
-fmkg provides. fmkg's environment has autoescape on, finds vis-network's JS and CSS in the installed
-pyvis package and inlines them, so the page needs no network. pyvis's own template is not used: it
-loads Bootstrap and vis-network from CDNs and writes node titles as HTML.
+fmkg renders its own template (``template.html``) with Jinja, autoescape on. From pyvis it takes
+vis-network's JS and CSS, read from the installed package and inlined, so the page needs no network
+(fmkg never copies them into its own tree). pyvis's own template is not used: it loads Bootstrap and
+vis-network from CDNs and writes node titles as HTML.
 
 Data reaches the page only as JSON inside ``<script type="application/json">``, with ``<``, ``>``
 and ``&`` written as ``\\u003c``, ``\\u003e`` and ``\\u0026``; the page's script sets text with
@@ -20,9 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fmkg.results import compact
-from fmkg.viz.build import FLOW_RELATIONS, View
+from fmkg.graph.network import FLOW_RELATIONS
+from fmkg.rdf.terms import compact
 from fmkg.viz.style import Style, load_style
+from fmkg.viz.view import View
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -247,11 +246,11 @@ def page_data(view: View) -> dict[str, Any]:
 
 
 def _environment() -> Any:
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+    from jinja2 import Environment, FileSystemLoader
     from markupsafe import Markup
 
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(HERE)), FileSystemLoader(str(_pyvis_dir()))]),
+        loader=FileSystemLoader(str(HERE)),
         autoescape=True,
         keep_trailing_newline=True,
     )
@@ -274,21 +273,22 @@ def _inline(text: str) -> Markup:
 
 
 def render_view(view: View) -> str:
-    """The HTML page of a view: one file, every script and style inline, deterministic byte for byte."""
-    from pyvis.network import Network
+    """The HTML page of a view: one file, every script and style inline, deterministic byte for byte.
 
+    fmkg renders its own template (``template.html``) with Jinja, autoescape on; from pyvis it takes
+    only vis-network's JS and CSS (:func:`vis_assets`), which it inlines.
+    """
     from fmkg import __version__
 
     style = load_style()
-    net = Network(height="100%", width="100%", directed=True, heading=view.options.title, cdn_resources="in_line")
-    nodes, edges = _vis_nodes(view), _vis_edges(view)
-    net.nodes, net.edges = nodes, edges  # in bulk: add_node/add_edge are quadratic
-    net.node_ids = [n["id"] for n in nodes]
-    net.node_map = {n["id"]: n for n in nodes}
-    net.options = _vis_options(view, style)
     env = _environment()
     vis_js, vis_css = vis_assets()
-    env.globals.update(
+    template = env.get_template("template.html")
+    html: str = template.render(
+        nodes=_vis_nodes(view),
+        edges=_vis_edges(view),
+        heading=view.options.title,
+        options=json.dumps(_vis_options(view, style)),
         fmkg_version=__version__,
         page=page_data(view),
         vis_js=_inline(vis_js),
@@ -296,7 +296,4 @@ def render_view(view: View) -> str:
         viewer_js=_inline(_asset(HERE / "viewer.js")),
         viewer_css=_inline(_asset(HERE / "viewer.css")),
     )
-    net.templateEnv = env
-    net.path = "template.html"
-    html: str = net.generate_html(name="fmkg-graph.html", notebook=False)
     return html

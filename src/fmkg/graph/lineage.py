@@ -1,0 +1,159 @@
+"""Where a model comes from and what came from it: typed lineage at any depth, as a tree, JSON or DOT."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from fmkg.errors import FmkgError
+from fmkg.graph.walk import walk
+from fmkg.rdf.namespaces import LINEAGE
+from fmkg.rdf.terms import compact
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import URIRef
+
+    from fmkg.store import KnowledgeGraph
+
+Direction = Literal["up", "down", "both"]
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """One typed edge, always stated child -> parent as in the data."""
+
+    child: str
+    relation: str
+    label: str
+    parent: str
+
+
+@dataclass
+class Lineage:
+    """The ancestors and/or descendants of a root, with their distance and the edges between them."""
+
+    root: str
+    direction: Direction
+    depth: int | None
+    nodes: dict[str, dict[str, object]] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def lineage(g: nx.MultiDiGraph, root: str, direction: Direction = "both", depth: int | None = None) -> Lineage:
+    """Ancestors (``up``), descendants (``down``) or both of ``root`` in a lineage graph."""
+    if depth is not None and depth < 1:
+        raise FmkgError("--depth must be at least 1")
+    out = Lineage(root=root, direction=direction, depth=depth)
+    dist: dict[str, int] = {root: 0}
+    edges: set[Edge] = set()
+    for up in (True, False):
+        if direction == ("down" if up else "up"):
+            continue
+        reached, followed = walk(g, root, up=up, depth=depth)
+        for node, n in reached.items():
+            if node != root:
+                dist.setdefault(node, n if up else -n)
+        for child, key, parent in followed:
+            edges.add(Edge(child, key, str(g.edges[child, parent, key]["label"]), parent))
+    for node, n in sorted(dist.items(), key=lambda kv: (kv[1], kv[0])):
+        attrs = dict(g.nodes[node]) if node in g else {}
+        out.nodes[node] = {"label": attrs.get("label", compact(node)), "distance": n, **_keep(attrs)}
+    out.edges = sorted(edges)
+    return out
+
+
+def lineage_from(kg: KnowledgeGraph, root: URIRef, direction: Direction = "both", depth: int | None = None) -> Lineage:
+    """:func:`lineage` of ``root`` read straight from the store, fetching only the family it reaches.
+
+    Two SPARQL queries (the edges above or below the root, then the attributes of the models on
+    them) instead of converting the whole graph to networkx, so the cost follows the size of the
+    family and stays small on graphs of millions of models.
+    """
+    from fmkg.graph.network import build, node_attributes, relation_labels
+    from fmkg.sparql.library import internal_query
+
+    found: list[tuple[str, str, str]] = []
+    for up in (True, False):
+        if direction == ("down" if up else "up"):
+            continue
+        name = "lineage-up" if up else "lineage-down"
+        found += [(str(c), str(p), str(q)) for c, p, q in kg.query(internal_query(name), {"root": root}, source=name)]
+    nodes = node_attributes(kg, {str(root)} | {n for c, _, q in found for n in (c, q)})
+    g = build(found, relation_labels(kg, LINEAGE), nodes)
+    return lineage(g, str(root), direction, depth)
+
+
+def _keep(attrs: dict[str, object]) -> dict[str, object]:
+    return {k: attrs[k] for k in ("released", "developers") if k in attrs}
+
+
+def _tree_lines(lin: Lineage, up: bool) -> list[str]:
+    children: dict[str, list[Edge]] = {}
+    for e in lin.edges:
+        children.setdefault(e.child if up else e.parent, []).append(e)
+    body: list[str] = []
+    shown = {lin.root}
+
+    def other(e: Edge) -> str:
+        return e.parent if up else e.child
+
+    def visit(node: str, prefix: str) -> None:
+        kids = sorted(children.get(node, []), key=lambda e: (str(lin.nodes[other(e)]["label"]), e.relation))
+        for i, e in enumerate(kids):
+            nxt, last = other(e), i == len(kids) - 1
+            info = lin.nodes[nxt]
+            released = f", {info['released']}" if info.get("released") else ""
+            tail = " (see above)" if nxt in shown else ""
+            branch = "└── " if last else "├── "
+            body.append(f"{prefix}{branch}{e.label}: {info['label']} ({compact(nxt)}{released}){tail}")
+            if nxt not in shown:
+                shown.add(nxt)
+                visit(nxt, prefix + ("    " if last else "│   "))
+
+    visit(lin.root, "")
+    return body
+
+
+def render_tree(lin: Lineage) -> str:
+    """An indented tree: upwards the parents of each model, downwards its derived models."""
+    lines = [f"{lin.nodes[lin.root]['label']} ({compact(lin.root)})"]
+    for title, up in (("ancestors", True), ("descendants", False)):
+        if lin.direction == ("down" if up else "up"):
+            continue
+        body = _tree_lines(lin, up)
+        lines.append(f"{title}:" if body else f"{title}: none")
+        lines += ["  " + b for b in body]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(lin: Lineage) -> str:
+    """The lineage as JSON: root, direction, nodes (distance < 0 for descendants) and typed edges."""
+    doc = {
+        "root": lin.root,
+        "direction": lin.direction,
+        "depth": lin.depth,
+        "nodes": [{"iri": iri, **attrs} for iri, attrs in lin.nodes.items()],
+        "edges": [asdict(e) for e in lin.edges],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_dot(lin: Lineage) -> str:
+    """Graphviz DOT: nodes labelled, edges labelled with their relation, child -> parent."""
+    out = ["digraph lineage {", "  rankdir=BT;", "  node [shape=box];"]
+    for iri, attrs in lin.nodes.items():
+        style = ", style=bold" if iri == lin.root else ""
+        out.append(f"  {_dot_id(iri)} [label={_dot_id(str(attrs['label']))}{style}];")
+    for e in lin.edges:
+        out.append(f"  {_dot_id(e.child)} -> {_dot_id(e.parent)} [label={_dot_id(e.label)}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"tree": render_tree, "json": render_json, "dot": render_dot}

@@ -1,0 +1,429 @@
+"""Writing RDF. Every place that writes RDF goes through this module: exports, ``fmkg query`` graph
+answers, the endpoint's graph answers, entity pages and the importers' Turtle.
+
+First the quads are put in a **canonical form** (:func:`canonical`): each quad as its N-Quads line in
+Oxigraph's canonical N-Triples term syntax, lines sorted in code-point order with duplicates dropped,
+and blank nodes relabelled by RDFC-1.0 (pyoxigraph's canonicalisation), so that the same graph gives
+the same lines in every run and on every store. Big inputs are sorted in runs spilled to temporary
+files, so memory stays bounded. Then a writer turns the sorted lines into a syntax:
+
+- N-Triples and N-Quads: the lines themselves;
+- Turtle, TriG and RDF/XML: pyoxigraph's serialisers, fed the sorted quads (so subjects come grouped
+  and in order) with fmkg's prefixes that the data uses;
+- JSON-LD: compact JSON-LD with fmkg's context inline (own code: pyoxigraph writes expanded JSON-LD);
+- HexTuples: own code (one JSON array per quad).
+
+Terms are never rewritten: the lexical form of every literal is written as the store holds it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from fmkg.errors import FmkgError
+from fmkg.rdf.formats import Format
+from fmkg.rdf.namespaces import PREFIXES
+from fmkg.rdf.sources import PACKAGE
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+#: The JSON-LD context shipped with fmkg: its prefixes and the short keys of the main properties.
+CONTEXT_FILE = PACKAGE / "rdf" / "context.jsonld"
+
+#: Lines sorted in memory before a run is spilled to a temporary file.
+RUN_LINES = 2_000_000
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class WriteError(FmkgError):
+    """RDF that cannot be written in the format asked for."""
+
+
+# --- the canonical form ----------------------------------------------------------------------------------
+
+
+def line(quad: ox.Quad | ox.Triple) -> str:
+    """The N-Quads (or N-Triples) line of one quad, without the newline."""
+    return f"{quad} ."
+
+
+def _key(quad: ox.Quad) -> str:
+    # Datasets sort by graph, then by triple: TriG and N-Quads come out one graph after another.
+    # A tab never occurs in a term's N-Triples form, so it separates the two.
+    import pyoxigraph as ox
+
+    graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+    return f"{graph}\t{quad.triple} ."
+
+
+def _unkey(key: str) -> str:
+    graph, _, triple = key.partition("\t")
+    return f"{triple[:-2]} {graph} ." if graph else triple
+
+
+def _sorted_unique(lines: Iterable[str], run: int = RUN_LINES) -> Iterator[str]:
+    """``lines`` sorted and without duplicates; past ``run`` lines, sorted runs are merged from disk."""
+    batch: list[str] = []
+    spilled: list[IO[str]] = []
+    with ExitStack() as stack:
+        for item in lines:
+            batch.append(item)
+            if len(batch) >= run:
+                batch = sorted(set(batch))
+                fh = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+                fh.writelines(f"{x}\n" for x in batch)
+                fh.seek(0)
+                spilled.append(fh)
+                batch = []
+        tail = sorted(set(batch))
+        if not spilled:
+            yield from tail
+            return
+        runs: list[Iterable[str]] = [(x.rstrip("\n") for x in fh) for fh in spilled]
+        last = None
+        for item in heapq.merge(*runs, tail):
+            if item != last:
+                yield item
+                last = item
+
+
+@dataclass
+class Canonical:
+    """A graph or dataset in canonical form: sorted, unique N-Quads lines (see the module docstring).
+
+    ``dataset`` tells whether the lines carry graph names (N-Quads) or not (N-Triples, a merged graph).
+    """
+
+    lines: Iterable[str]
+    dataset: bool
+    _consumed: bool = field(default=False, repr=False)
+
+    def __iter__(self) -> Iterator[str]:
+        """The N-Quads (or N-Triples) lines, without newlines."""
+        if self._consumed:
+            raise RuntimeError("a canonical graph can be written once")
+        self._consumed = True
+        if not self.dataset:
+            return iter(self.lines)
+        return (_unkey(x) for x in self.lines)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """The quads (or triples), parsed back from the sorted lines, in order."""
+        import pyoxigraph as ox
+
+        fmt = ox.RdfFormat.N_QUADS if self.dataset else ox.RdfFormat.N_TRIPLES
+        chunk: list[str] = []
+        for item in self:
+            chunk.append(item)
+            if len(chunk) >= 50_000:
+                yield from ox.parse("\n".join(chunk) + "\n", format=fmt)
+                chunk = []
+        if chunk:
+            yield from ox.parse("\n".join(chunk) + "\n", format=fmt)
+
+
+def canonical(quads: Iterable[ox.Quad | ox.Triple], *, dataset: bool) -> Canonical:
+    """Put quads in canonical form; with ``dataset`` false, graph names are dropped (the merge of the graphs)."""
+    import pyoxigraph as ox
+
+    if dataset:
+        lines: Iterable[str] = (_key(q) if isinstance(q, ox.Quad) else f"\t{q} ." for q in quads)
+    else:
+        lines = (line(q.triple) if isinstance(q, ox.Quad) else line(q) for q in quads)
+    unique = _sorted_unique(lines)
+    first = list(_take(unique, RUN_LINES))
+    if any("_:" in x for x in first):
+        rest = list(unique)  # blank nodes are relabelled in memory: a graph with them is small in practice
+        return Canonical(_relabel(first + rest, dataset), dataset)
+    return Canonical(_chain(first, unique), dataset)
+
+
+def stored(quads: Iterable[ox.Quad | ox.Triple]) -> Iterator[ox.Quad]:
+    """The quads as a store holds them: through a scratch Oxigraph store, so that numbers, booleans
+    and language tags take their canonical form. Files fmkg writes from other terms (the importers')
+    then read back into any store unchanged."""
+    import pyoxigraph as ox
+
+    scratch = ox.Store()
+    default = ox.DefaultGraph()
+    scratch.extend(q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    yield from scratch
+
+
+def _take(it: Iterator[str], n: int) -> Iterator[str]:
+    for i, item in enumerate(it):
+        yield item
+        if i + 1 >= n:
+            return
+
+
+def _chain(first: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def _relabel(lines: list[str], dataset: bool) -> list[str]:
+    """Blank nodes relabelled by RDFC-1.0 (https://www.w3.org/TR/rdf-canon/), then the lines sorted again."""
+    import pyoxigraph as ox
+
+    text = "\n".join(lines) + "\n"
+    fmt = ox.RdfFormat.N_QUADS if dataset else ox.RdfFormat.N_TRIPLES
+    if dataset:
+        text = "\n".join(_unkey(x) for x in lines) + "\n"
+    parsed = ox.Dataset(ox.parse(text, format=fmt))
+    parsed.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted({_key(q) if dataset else line(q.triple) for q in parsed})
+
+
+# --- prefixes and the JSON-LD context --------------------------------------------------------------------
+
+
+@cache
+def context() -> dict[str, Any]:
+    """The shipped JSON-LD context (the object under ``@context``)."""
+    return dict(json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"])
+
+
+_NAMESPACE_END = re.compile(r"^(.*[/#])[^/#]*$")
+
+
+def used_prefixes(lines: Iterable[str], prefixes: dict[str, str] = PREFIXES) -> dict[str, str]:
+    """The prefixes among ``prefixes`` whose namespace holds an IRI of ``lines``, sorted by prefix."""
+    by_ns = {ns: p for p, ns in prefixes.items()}
+    used: set[str] = set()
+    for item in lines:
+        for found in re.finditer(r"<([^>]*)>", item):
+            if m := _NAMESPACE_END.match(found[1]):
+                ns = m[1]
+                if ns in by_ns:
+                    used.add(by_ns[ns])
+    return {p: prefixes[p] for p in sorted(used)}
+
+
+# --- writers -------------------------------------------------------------------------------------------------
+
+
+def write(data: Canonical, fmt: Format, out: IO[bytes], *, header: str = "") -> None:
+    """Write canonical ``data`` in the RDF syntax ``fmt`` to the binary stream ``out``.
+
+    ``header`` becomes ``#`` comment lines at the top, where the syntax has comments.
+    """
+    if not fmt.is_rdf:
+        raise WriteError(f"{fmt.name} is not an RDF syntax")
+    if fmt.kind == "graph" and data.dataset:
+        raise WriteError(f"{fmt.title} holds one graph: merge the named graphs first")
+    if header and fmt.name in ("turtle", "trig", "ntriples", "nquads"):
+        out.write("".join(f"# {x}".rstrip() + "\n" for x in header.splitlines()).encode("utf-8"))
+        out.write(b"\n" if fmt.name in ("turtle", "trig") else b"")
+    if fmt.name in ("ntriples", "nquads"):
+        for item in data:
+            out.write(f"{item}\n".encode())
+    elif fmt.name == "jsonld":
+        _write_jsonld(data, out)
+    elif fmt.name == "hextuples":
+        _write_hextuples(data, out)
+    else:
+        _write_ox(data, fmt, out)
+
+
+#: Predicates written first in a subject's block, in this order: its type and its names.
+_FIRST = {
+    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>": "0",
+    "<http://www.w3.org/2000/01/rdf-schema#label>": "1",
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>": "2",
+    "<http://www.w3.org/2004/02/skos/core#altLabel>": "3",
+}
+
+
+def _readable(key: str) -> tuple[str, str, str, str]:
+    """The order of lines in Turtle, TriG and RDF/XML: by graph and subject as in the canonical order,
+    then ``rdf:type`` and labels before the other properties."""
+    graph, tab, triple = key.partition("\t")
+    if not tab:
+        graph, triple = "", key
+    subject, _, rest = triple.partition(" ")
+    predicate = rest.split(" ", 1)[0]
+    return graph, subject, _FIRST.get(predicate, "9"), triple
+
+
+def _write_ox(data: Canonical, fmt: Format, out: IO[bytes]) -> None:
+    """Turtle, TriG and RDF/XML by pyoxigraph, in the canonical order, with the prefixes the data uses."""
+    import pyoxigraph as ox
+
+    lines = sorted(data.lines, key=_readable)
+    prefixes = used_prefixes(lines)
+    reread = Canonical(lines, data.dataset)
+    buf = io.BytesIO()
+    try:
+        ox.serialize(reread.quads(), buf, format=fmt.rdf_format(), prefixes=prefixes)
+    except (ValueError, OSError) as exc:
+        raise WriteError(f"cannot write {fmt.title}: {' '.join(str(exc).split())}") from exc
+    text = buf.getvalue()
+    if fmt.name in ("turtle", "trig"):  # the prefix declarations in name order, whatever the serialiser's order
+        rows = text.split(b"\n")
+        head = [x for x in rows[: len(prefixes)] if x.startswith(b"@prefix ")]
+        text = b"\n".join([*sorted(head), *rows[len(head) :]])
+    out.write(text)
+
+
+def to_bytes(data: Canonical, fmt: Format, *, header: str = "") -> bytes:
+    """:func:`write` into memory."""
+    buf = io.BytesIO()
+    write(data, fmt, buf, header=header)
+    return buf.getvalue()
+
+
+def write_file(data: Canonical, fmt: Format, path: Path, *, header: str = "") -> None:
+    """:func:`write` to a file, atomically (see :mod:`fmkg.output`)."""
+    from fmkg.output import open_output
+
+    with open_output(path) as fh:
+        write(data, fmt, fh, header=header)
+
+
+# --- JSON-LD (compact) -------------------------------------------------------------------------------------
+
+
+@cache
+def _context_prefixes() -> list[tuple[str, str]]:
+    ctx = context()
+    found = [(k, v) for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")]
+    return sorted(found, key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def _expand(curie: str) -> str:
+    prefix, sep, local = curie.partition(":")
+    ns = dict(_context_prefixes()).get(prefix)
+    return ns + local if sep and ns is not None else curie
+
+
+@cache
+def _jsonld_terms() -> dict[str, tuple[str, str | None]]:
+    """IRI of a property -> (its key in the context, its coercion: ``@id``, a datatype IRI or None)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for term, value in context().items():
+        if term.startswith("@") or (isinstance(value, str) and (value.startswith("@") or value.endswith(("/", "#")))):
+            continue
+        iri, coerce = (value, None) if isinstance(value, str) else (value["@id"], value.get("@type"))
+        out[_expand(iri)] = (term, coerce if coerce in (None, "@id") else _expand(coerce))
+    return out
+
+
+def context_key(iri: str) -> str | None:
+    """The short key the JSON-LD context gives a property (``fm:releaseDate`` -> ``releaseDate``), or None."""
+    found = _jsonld_terms().get(iri)
+    return found[0] if found else None
+
+
+def _jsonld_iri(term: Any) -> str:
+    """A node reference: ``_:label``, a compact IRI with a prefix of the context, else the IRI."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    value = term.value
+    for prefix, ns in _context_prefixes():
+        local = value[len(ns) :]
+        if value.startswith(ns) and local and not local.startswith("//"):
+            return f"{prefix}:{local}"
+    return str(value)
+
+
+def _jsonld_value(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal):
+        return {"id": _jsonld_iri(term)}
+    if term.language:
+        if term.language == context().get("@language"):
+            return term.value
+        return {"@language": term.language, "@value": term.value}
+    if term.datatype.value != XSD + "string":
+        return {"@value": term.value, "type": _jsonld_iri(term.datatype)}
+    return {"@value": term.value}
+
+
+def _jsonld_entry(p: Any, o: Any) -> tuple[str, Any]:
+    """The key and value of one statement in compact form, by the terms of the context."""
+    import pyoxigraph as ox
+
+    literal = isinstance(o, ox.Literal)
+    if p.value == RDF_TYPE and not literal:
+        return "type", _jsonld_iri(o)
+    term, coerce = _jsonld_terms().get(p.value, ("", None))
+    if term:
+        if coerce == "@id" and not literal:
+            return term, _jsonld_iri(o)
+        if literal and coerce not in (None, "@id") and not o.language and o.datatype.value == coerce:
+            return term, o.value
+        if coerce is None:
+            return term, _jsonld_value(o)
+    return _jsonld_iri(p), _jsonld_value(o)
+
+
+def _write_jsonld(data: Canonical, out: IO[bytes]) -> None:
+    """Compact JSON-LD with fmkg's context inline; nodes, keys and values sorted."""
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for q in data.quads():
+        key, value = _jsonld_entry(q.predicate, q.object)
+        nodes.setdefault(_jsonld_iri(q.subject), {}).setdefault(key, []).append(value)
+    graph = []
+    for node_id, props in nodes.items():
+        node: dict[str, Any] = {"id": node_id}
+        for key, values in props.items():
+            unique = sorted({_dump(v): v for v in values}.items())
+            node[key] = unique[0][1] if len(unique) == 1 else [v for _, v in unique]
+        graph.append(node)
+    doc = {"@context": context(), "@graph": graph}
+    out.write((json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# --- HexTuples -----------------------------------------------------------------------------------------------
+
+
+def _hext_term(term: Any) -> str:
+    import pyoxigraph as ox
+
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
+
+
+def _write_hextuples(data: Canonical, out: IO[bytes]) -> None:
+    """HexTuples (https://github.com/ontola/hextuples): one JSON array per quad and line, in canonical order.
+
+    The six strings are subject, predicate, value, datatype, language and graph. The datatype of an
+    IRI object is ``globalId``, of a blank node ``localId``; a language-tagged literal has
+    ``rdf:langString``; the default graph is ``""``.
+    """
+    import pyoxigraph as ox
+
+    rows = []
+    for q in data.quads():
+        o = q.object
+        if isinstance(o, ox.Literal):
+            datatype = RDF_LANGSTRING if o.language else o.datatype.value
+            row = [_hext_term(q.subject), q.predicate.value, o.value, datatype, o.language or ""]
+        else:
+            kind = "localId" if isinstance(o, ox.BlankNode) else "globalId"
+            row = [_hext_term(q.subject), q.predicate.value, _hext_term(o), kind, ""]
+        graph = getattr(q, "graph_name", None)
+        row.append("" if graph is None or isinstance(graph, ox.DefaultGraph) else _hext_term(graph))
+        rows.append(json.dumps(row, ensure_ascii=False))
+    out.write("".join(f"{r}\n" for r in sorted(rows)).encode("utf-8"))
