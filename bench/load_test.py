@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import ipaddress
 import json
 import os
 import signal
@@ -42,11 +41,14 @@ class Probe:
 
 def probes() -> list[Probe]:
     """The query mix; the named query's parameter is bound as fmkg's remote client binds it."""
-    from fmkg import engine, queries, remote, store
+    from fmkg.remote.query import prepare
+    from fmkg.sparql import library
+    from fmkg.sparql.params import bind_params
+    from fmkg.store import open_graph
 
-    ds = store.load()
-    ancestors = queries.library()["ancestors"]
-    bound, _ = remote.prepare_remote(ancestors.text, engine.bind_params(ancestors, {"model": "dall-e"}, ds))
+    ancestors = library.library()["ancestors"]
+    with open_graph() as kg:
+        bound, _ = prepare(ancestors.text, bind_params(ancestors, {"model": "dall-e"}, kg).values)
     return [
         Probe(
             "count-by-org",
@@ -62,15 +64,6 @@ def probes() -> list[Probe]:
             "text/csv",
         ),
     ]
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass
@@ -120,10 +113,42 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def start_server(port: int, concurrency: int | None) -> subprocess.Popen[bytes]:
+#: A query no store answers quickly on the shipped graph (a three-way cross product), for the time-limit probe.
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PROBE_LIMIT = 2.0
+
+
+def timeout_probe(url: str) -> dict[str, object]:
+    """Send a query that runs past the server's limit, then an ordinary one: their statuses and times."""
+    parts = urllib.parse.urlsplit(url)
+
+    def post(query: str) -> tuple[int, float]:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=60)
+        started = time.perf_counter()
+        conn.request("POST", parts.path, body=urllib.parse.urlencode({"query": query}),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status, time.perf_counter() - started
+
+    status, seconds = post(HEAVY)
+    after, _ = post("ASK { ?s ?p ?o }")
+    return {"limit": PROBE_LIMIT, "status": status, "seconds": round(seconds, 3), "after": after}
+
+
+def default_workers() -> int:
+    from fmkg.server.app import _default_workers
+
+    return _default_workers()
+
+
+def start_server(port: int, concurrency: int | None, limit: float | None = None) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "fmkg", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
+    if limit:
+        args += ["--timeout", str(limit)]
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -170,6 +195,11 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=300, help="stop after this many seconds (default 300)")
     parser.add_argument("--server-concurrency", type=int, help="the started server's --concurrency")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--with-timeout-probe",
+        action="store_true",
+        help=f"start the server with a {PROBE_LIMIT:g} s limit and, after the load, send a query past it",
+    )
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 256 or not 0 < args.time_limit <= 3600:
         parser.error("--requests 1..100000, --concurrency 1..256, --time-limit up to 3600 s")
@@ -179,14 +209,16 @@ def main() -> int:
     process = None
     if args.url:
         host = urllib.parse.urlsplit(args.url).hostname or ""
-        if not is_loopback(host):
+        from fmkg.remote.http import is_loopback
+
+        if not is_loopback(args.url):
             parser.error(f"{host!r} is not a loopback address: this load test only targets this machine")
         url = args.url
     else:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        process = start_server(port, args.server_concurrency)
+        process = start_server(port, args.server_concurrency, PROBE_LIMIT if args.with_timeout_probe else None)
         url = f"http://127.0.0.1:{port}/sparql"
     try:
         tally = Tally()
@@ -205,6 +237,7 @@ def main() -> int:
         wall = time.monotonic() - started
         time.sleep(0.5)  # let the server reap its last query processes, whose CPU time it then counts
         cpu = cpu_seconds(process.pid) - cpu_before if process is not None and cpu_before is not None else None
+        probe = timeout_probe(url) if args.with_timeout_probe else None
     finally:
         if process is not None:
             stop_server(process)
@@ -225,9 +258,12 @@ def main() -> int:
         "per_query_p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in sorted(tally.latencies.items())},
         "server_cpu_ms_per_request": round(cpu * 1000 / done, 1) if cpu is not None and done else None,
         "cpus": os.cpu_count(),
+        "workers": args.server_concurrency or default_workers(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "stopped_by_time_limit": done < args.requests,
     }
+    if probe is not None:
+        numbers["timeout_probe"] = probe
     if args.json:
         print(json.dumps(numbers, indent=2))
     else:
@@ -248,6 +284,9 @@ def main() -> int:
             print(f"  {name:<14} p50 {ms} ms")
         for problem in tally.errors[:10]:
             print(f"  error: {problem}")
+        if probe is not None:
+            print(f"  a query past the {PROBE_LIMIT:g} s limit: HTTP {probe['status']} after {probe['seconds']} s; "
+                  f"the next query: HTTP {probe['after']}")  # fmt: skip
         if numbers["stopped_by_time_limit"]:
             print(f"  stopped by the time limit of {args.time_limit:g} s")
     return 1 if tally.errors else 0
