@@ -35,10 +35,11 @@ from fmkg.errors import FmkgError
 from fmkg.export import property_graph
 from fmkg.quality.infer import INFERRED, infer, rules
 from fmkg.rdf.formats import Format
+from fmkg.rdf.jsonld import context
 from fmkg.rdf.namespaces import FM, GRAPH, ID, PREFIXES, PROV
 from fmkg.rdf.sources import part_of
 from fmkg.rdf.terms import from_ox
-from fmkg.rdf.write import Canonical, context
+from fmkg.rdf.write import Canonical
 from fmkg.sparql import results
 from fmkg.sparql.library import NamedQuery
 from fmkg.store import KnowledgeGraph, QueryResult, open_graph

@@ -64,7 +64,7 @@ def _progress() -> Iterator[Progress | None]:
 
 
 def _report(results: list[ImportResult], targets: list[Path]) -> None:
-    from fmkg.importers.merge import summary_table
+    from fmkg.importers.summary import summary_table
 
     typer.echo(summary_table([r.summary for r in results]), nl=False)
     warnings = [w for r in results for w in r.summary.warnings]

@@ -53,7 +53,7 @@ def _id(term: Any) -> str:
 
 
 def _key(iri: str) -> str:
-    from fmkg.rdf.write import context_key
+    from fmkg.rdf.jsonld import context_key
 
     return context_key(iri) or shorten(iri)
 

@@ -10,7 +10,7 @@ way. Lineage edges that would close a cycle are refused and reported.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from fmkg.importers.fields import is_iri, is_placeholder
 from fmkg.importers.matching import Resolver, name_key, org_names
 from fmkg.importers.records import KINDS, Record, Ref, SourceData, SourceInfo
+from fmkg.importers.summary import Summary
 from fmkg.names.index import kind_of
 from fmkg.rdf.namespaces import FM, LINEAGE
 
@@ -50,67 +51,6 @@ def typed_edge(source_kind: str, target_kind: str) -> URIRef:
     if source_kind == "app" and target_kind == "model":
         return FM.poweredBy
     return FM.dependsOn
-
-
-@dataclass
-class Summary:
-    """What an import did, for the table printed at its end."""
-
-    source: str
-    records: int = 0
-    entities: int = 0
-    added: int = 0
-    merged: int = 0
-    duplicates: int = 0
-    organizations_added: int = 0
-    licenses_added: int = 0
-    conflicts: int = 0
-    unresolved: int = 0
-    ambiguous: int = 0
-    refused: int = 0
-    edges: Counter[str] = field(default_factory=Counter)
-    tolerated: Counter[str] = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
-
-    def row(self) -> dict[str, int | str]:
-        """The summary's main counts, in table order."""
-        return {
-            "source": self.source,
-            "records": self.records,
-            "added": self.added,
-            "merged": self.merged,
-            "duplicates": self.duplicates,
-            "conflicts": self.conflicts,
-            "unresolved": self.unresolved,
-            "ambiguous": self.ambiguous,
-        }
-
-
-def summary_table(summaries: list[Summary]) -> str:
-    """The summaries as an aligned table, then what each import added and tolerated."""
-    rows = [s.row() for s in summaries]
-    names = list(rows[0]) if rows else []
-    cells = [[str(r[n]) for n in names] for r in rows]
-    widths = [max([len(n), *(len(c[i]) for c in cells)]) for i, n in enumerate(names)]
-
-    def line(values: list[str]) -> str:
-        first = values[0].ljust(widths[0])
-        rest = [v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True)]
-        return "  ".join([first, *rest]).rstrip()
-
-    out = [line(names), line(["-" * w for w in widths]), *(line(c) for c in cells)]
-    for s in summaries:
-        edges = ", ".join(f"{p} {n}" for p, n in sorted(s.edges.items()) if p.startswith("fm:") and p != "fm:developer")
-        out.append(
-            f"{s.source}: {s.entities} entities, {s.organizations_added} new organizations, "
-            f"{s.licenses_added} new licenses; edges: {edges or 'none'}"
-        )
-        tolerated = dict(s.tolerated)
-        if s.refused:
-            tolerated["lineage edges refused (cycles)"] = s.refused
-        if tolerated:
-            out.append(f"{s.source}: tolerated: " + ", ".join(f"{k} {v}" for k, v in sorted(tolerated.items())))
-    return "\n".join(out) + "\n"
 
 
 @dataclass

@@ -10,8 +10,9 @@ files, so memory stays bounded. Then a writer turns the sorted lines into a synt
 - N-Triples and N-Quads: the lines themselves;
 - Turtle, TriG and RDF/XML: pyoxigraph's serialisers, fed the sorted quads (so subjects come grouped
   and in order) with fmkg's prefixes that the data uses;
-- JSON-LD: compact JSON-LD with fmkg's context inline (own code: pyoxigraph writes expanded JSON-LD);
-- HexTuples: own code (one JSON array per quad).
+- JSON-LD: compact JSON-LD with fmkg's context inline (:mod:`fmkg.rdf.jsonld`: pyoxigraph writes
+  expanded JSON-LD only);
+- HexTuples: one JSON array per quad (:mod:`fmkg.rdf.hextuples`).
 
 Terms are never rewritten: the lexical form of every literal is written as the store holds it.
 """
@@ -20,33 +21,25 @@ from __future__ import annotations
 
 import heapq
 import io
-import json
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from fmkg.errors import FmkgError
 from fmkg.rdf.formats import Format
 from fmkg.rdf.namespaces import PREFIXES
-from fmkg.rdf.sources import PACKAGE
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-
-#: The JSON-LD context shipped with fmkg: its prefixes and the short keys of the main properties.
-CONTEXT_FILE = PACKAGE / "rdf" / "context.jsonld"
 
 #: Lines sorted in memory before a run is spilled to a temporary file.
 RUN_LINES = 2_000_000
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class WriteError(FmkgError):
@@ -189,13 +182,7 @@ def _relabel(lines: list[str], dataset: bool) -> list[str]:
     return sorted({_key(q) if dataset else line(q.triple) for q in parsed})
 
 
-# --- prefixes and the JSON-LD context --------------------------------------------------------------------
-
-
-@cache
-def context() -> dict[str, Any]:
-    """The shipped JSON-LD context (the object under ``@context``)."""
-    return dict(json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))["@context"])
+# --- prefixes --------------------------------------------------------------------
 
 
 _NAMESPACE_END = re.compile(r"^(.*[/#])[^/#]*$")
@@ -233,9 +220,13 @@ def write(data: Canonical, fmt: Format, out: IO[bytes], *, header: str = "") -> 
         for item in data:
             out.write(f"{item}\n".encode())
     elif fmt.name == "jsonld":
-        _write_jsonld(data, out)
+        from fmkg.rdf.jsonld import write_jsonld
+
+        write_jsonld(data, out)
     elif fmt.name == "hextuples":
-        _write_hextuples(data, out)
+        from fmkg.rdf.hextuples import write_hextuples
+
+        write_hextuples(data, out)
     else:
         _write_ox(data, fmt, out)
 
@@ -293,137 +284,3 @@ def write_file(data: Canonical, fmt: Format, path: Path, *, header: str = "") ->
 
     with open_output(path) as fh:
         write(data, fmt, fh, header=header)
-
-
-# --- JSON-LD (compact) -------------------------------------------------------------------------------------
-
-
-@cache
-def _context_prefixes() -> list[tuple[str, str]]:
-    ctx = context()
-    found = [(k, v) for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#")) and not k.startswith("@")]
-    return sorted(found, key=lambda kv: (-len(kv[1]), kv[0]))
-
-
-def _expand(curie: str) -> str:
-    prefix, sep, local = curie.partition(":")
-    ns = dict(_context_prefixes()).get(prefix)
-    return ns + local if sep and ns is not None else curie
-
-
-@cache
-def _jsonld_terms() -> dict[str, tuple[str, str | None]]:
-    """IRI of a property -> (its key in the context, its coercion: ``@id``, a datatype IRI or None)."""
-    out: dict[str, tuple[str, str | None]] = {}
-    for term, value in context().items():
-        if term.startswith("@") or (isinstance(value, str) and (value.startswith("@") or value.endswith(("/", "#")))):
-            continue
-        iri, coerce = (value, None) if isinstance(value, str) else (value["@id"], value.get("@type"))
-        out[_expand(iri)] = (term, coerce if coerce in (None, "@id") else _expand(coerce))
-    return out
-
-
-def context_key(iri: str) -> str | None:
-    """The short key the JSON-LD context gives a property (``fm:releaseDate`` -> ``releaseDate``), or None."""
-    found = _jsonld_terms().get(iri)
-    return found[0] if found else None
-
-
-def _jsonld_iri(term: Any) -> str:
-    """A node reference: ``_:label``, a compact IRI with a prefix of the context, else the IRI."""
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    value = term.value
-    for prefix, ns in _context_prefixes():
-        local = value[len(ns) :]
-        if value.startswith(ns) and local and not local.startswith("//"):
-            return f"{prefix}:{local}"
-    return str(value)
-
-
-def _jsonld_value(term: Any) -> Any:
-    import pyoxigraph as ox
-
-    if not isinstance(term, ox.Literal):
-        return {"id": _jsonld_iri(term)}
-    if term.language:
-        if term.language == context().get("@language"):
-            return term.value
-        return {"@language": term.language, "@value": term.value}
-    if term.datatype.value != XSD + "string":
-        return {"@value": term.value, "type": _jsonld_iri(term.datatype)}
-    return {"@value": term.value}
-
-
-def _jsonld_entry(p: Any, o: Any) -> tuple[str, Any]:
-    """The key and value of one statement in compact form, by the terms of the context."""
-    import pyoxigraph as ox
-
-    literal = isinstance(o, ox.Literal)
-    if p.value == RDF_TYPE and not literal:
-        return "type", _jsonld_iri(o)
-    term, coerce = _jsonld_terms().get(p.value, ("", None))
-    if term:
-        if coerce == "@id" and not literal:
-            return term, _jsonld_iri(o)
-        if literal and coerce not in (None, "@id") and not o.language and o.datatype.value == coerce:
-            return term, o.value
-        if coerce is None:
-            return term, _jsonld_value(o)
-    return _jsonld_iri(p), _jsonld_value(o)
-
-
-def _write_jsonld(data: Canonical, out: IO[bytes]) -> None:
-    """Compact JSON-LD with fmkg's context inline; nodes, keys and values sorted."""
-    nodes: dict[str, dict[str, list[Any]]] = {}
-    for q in data.quads():
-        key, value = _jsonld_entry(q.predicate, q.object)
-        nodes.setdefault(_jsonld_iri(q.subject), {}).setdefault(key, []).append(value)
-    graph = []
-    for node_id, props in nodes.items():
-        node: dict[str, Any] = {"id": node_id}
-        for key, values in props.items():
-            unique = sorted({_dump(v): v for v in values}.items())
-            node[key] = unique[0][1] if len(unique) == 1 else [v for _, v in unique]
-        graph.append(node)
-    doc = {"@context": context(), "@graph": graph}
-    out.write((json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-# --- HexTuples -----------------------------------------------------------------------------------------------
-
-
-def _hext_term(term: Any) -> str:
-    import pyoxigraph as ox
-
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term.value)
-
-
-def _write_hextuples(data: Canonical, out: IO[bytes]) -> None:
-    """HexTuples (https://github.com/ontola/hextuples): one JSON array per quad and line, in canonical order.
-
-    The six strings are subject, predicate, value, datatype, language and graph. The datatype of an
-    IRI object is ``globalId``, of a blank node ``localId``; a language-tagged literal has
-    ``rdf:langString``; the default graph is ``""``.
-    """
-    import pyoxigraph as ox
-
-    rows = []
-    for q in data.quads():
-        o = q.object
-        if isinstance(o, ox.Literal):
-            datatype = RDF_LANGSTRING if o.language else o.datatype.value
-            row = [_hext_term(q.subject), q.predicate.value, o.value, datatype, o.language or ""]
-        else:
-            kind = "localId" if isinstance(o, ox.BlankNode) else "globalId"
-            row = [_hext_term(q.subject), q.predicate.value, _hext_term(o), kind, ""]
-        graph = getattr(q, "graph_name", None)
-        row.append("" if graph is None or isinstance(graph, ox.DefaultGraph) else _hext_term(graph))
-        rows.append(json.dumps(row, ensure_ascii=False))
-    out.write("".join(f"{r}\n" for r in sorted(rows)).encode("utf-8"))
