@@ -175,3 +175,13 @@ def test_the_rdflib_view_sees_the_merge_once(shipped: KnowledgeGraph) -> None:
         "SELECT (COUNT(?m) AS ?n) WHERE { ?m <https://w3id.org/fmkg/ontology#developer> <https://w3id.org/fmkg/id/org/openai> }"
     )
     assert int(next(iter(counted))[0]) == len(via_sparql)  # type: ignore[index]
+
+
+def test_a_resident_copy_answers_like_the_store_on_disk(shipped: KnowledgeGraph) -> None:
+    copy = shipped.resident()
+    assert copy is not shipped and copy.location is None
+    text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    assert copy.query(text).rows == shipped.query(text).rows
+    assert len(copy) == len(shipped) == int(str(copy.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]))
+    assert copy.label("https://w3id.org/fmkg/id/model/gpt-3") == "GPT-3"  # names from the store's index
+    assert copy.resident() is copy and shipped.resident(limit=10) is shipped

@@ -115,6 +115,14 @@ class OxigraphBackend:
 
             raise LoadError(folder, f"cannot open the store: {' '.join(str(exc).split())}") from None
 
+    def copied_to_memory(self) -> OxigraphBackend:
+        """The same quads (named graphs and the merge) in a store in memory."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_extend(self.store.quads_for_pattern(None, None, None, None))
+        return OxigraphBackend(store)
+
     @classmethod
     def in_memory(cls, files: Sequence[Path]) -> tuple[OxigraphBackend, list[dict[str, object]]]:
         """A store in memory with ``files`` loaded."""
