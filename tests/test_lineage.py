@@ -142,3 +142,15 @@ def test_check_reports_a_cycle(runner, tmp_path: Path) -> None:
     out = runner.invoke(app, ["check", "--no-default", "--data", str(loop)])
     assert out.exit_code == 1
     assert "error: lineage cycle" in out.output
+
+
+def test_node_attributes_are_read_in_batches_that_agree(
+    shipped: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One query for every node went past the query size cap at 100k models (a RefusedQuery).
+    from fmkg.graph import network
+
+    whole = network.node_attributes(shipped, [str(n) for n, _ in shipped.subject_objects(FM.developer)][:300])
+    monkeypatch.setattr(network, "NODE_BATCH", 7)
+    assert network.node_attributes(shipped, list(whole)) == whole
+    assert any(a["developers"] for a in whole.values())

@@ -79,8 +79,12 @@ def edges(kg: KnowledgeGraph, predicates: Iterable[URIRef]) -> list[tuple[str, s
     ]
 
 
+#: Entities per node-attributes query: a VALUES block of this many IRIs stays well under the query size cap.
+NODE_BATCH = 5_000
+
+
 def node_attributes(kg: KnowledgeGraph, nodes: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Label, classes, developers and first release date of entities (one SPARQL query)."""
+    """Label, classes, developers and first release date of entities (one SPARQL query per batch)."""
     from rdflib import URIRef
 
     from fmkg.sparql.library import internal_query
@@ -92,8 +96,16 @@ def node_attributes(kg: KnowledgeGraph, nodes: Iterable[str]) -> dict[str, dict[
     }
     if not wanted:
         return {}
-    text = with_choices(internal_query("node-attributes"), "node", [URIRef(n) for n in wanted])
-    for node, cls, released, developer in kg.query(text, source="node-attributes"):
+    template = internal_query("node-attributes")
+    rows = (
+        row
+        for start in range(0, len(wanted), NODE_BATCH)
+        for row in kg.query(
+            with_choices(template, "node", [URIRef(n) for n in wanted[start : start + NODE_BATCH]]),
+            source="node-attributes",
+        )
+    )
+    for node, cls, released, developer in rows:
         attrs = out[str(node)]
         if cls is not None:
             attrs["classes"].add(compact(cls))
