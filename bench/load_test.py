@@ -138,9 +138,9 @@ def timeout_probe(url: str) -> dict[str, object]:
 
 
 def default_workers() -> int:
-    from fmkg.server.app import _default_workers
+    from fmkg.server.app import default_workers as workers
 
-    return _default_workers()
+    return workers()
 
 
 def start_server(port: int, concurrency: int | None, limit: float | None = None) -> subprocess.Popen[bytes]:

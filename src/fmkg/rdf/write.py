@@ -26,7 +26,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from fmkg.errors import FmkgError
@@ -276,11 +275,3 @@ def to_bytes(data: Canonical, fmt: Format, *, header: str = "") -> bytes:
     buf = io.BytesIO()
     write(data, fmt, buf, header=header)
     return buf.getvalue()
-
-
-def write_file(data: Canonical, fmt: Format, path: Path, *, header: str = "") -> None:
-    """:func:`write` to a file, atomically (see :mod:`fmkg.output`)."""
-    from fmkg.output import open_output
-
-    with open_output(path) as fh:
-        write(data, fmt, fh, header=header)

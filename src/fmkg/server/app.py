@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 VIEWER_TIMEOUT = 300.0
 
 
-def _default_workers() -> int:
+def default_workers() -> int:
     return max(4, 2 * (os.cpu_count() or 1))
 
 
@@ -48,7 +48,7 @@ class ServerConfig:
     how many of them only queries known to be light may use."""
 
     limits: Limits = field(default_factory=Limits)
-    workers: int = field(default_factory=_default_workers)
+    workers: int = field(default_factory=default_workers)
     reserved: int = 1
     #: Render the viewer when the server starts (it takes seconds), rather than on the first request for ``/``.
     prerender_viewer: bool = False
