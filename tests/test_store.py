@@ -48,6 +48,18 @@ def test_the_default_graph_is_the_merge_of_the_sources(backend: str, shipped: Kn
     assert per_graph == sum(kg.graph_sizes().values()) > total  # some facts come from several sources
 
 
+@pytest.mark.parametrize("suffix", [".nt", ".ttl"])
+@pytest.mark.parametrize("blank", [False, True])
+def test_both_load_paths_store_each_file_in_its_graph_and_in_the_merge(tmp_path: Path, suffix: str, blank: bool) -> None:
+    subject = "_:b1" if blank else "<http://x/a>"
+    data = tmp_path / f"d{suffix}"
+    data.write_text(f'{subject} <http://x/p> "1" .\n{subject} <http://x/q> <http://x/c> .\n', encoding="utf-8")
+    kg = open_graph([data], default=False, cache=False)
+    join = """SELECT (COUNT(*) AS ?n) WHERE { ?s <http://x/p> "1" . GRAPH ?g { ?s <http://x/q> ?o } }"""
+    assert len(kg) == 2 and kg.graph_sizes() == {graph_iri(data): 2}
+    assert int(str(kg.query(join).rows[0][0])) == 1  # a blank node is the same node in both copies
+
+
 def test_data_files_add_to_the_shipped_graph(shipped: KnowledgeGraph, tiny: KnowledgeGraph) -> None:
     kg = open_graph([FIXTURES / "tiny.ttl"])
     assert len(kg) == len(shipped) + len(tiny)

@@ -38,25 +38,34 @@ OPTIMIZE_UP_TO = 2_000_000
 _POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
-def _both(quads: Iterable[ox.Quad], sizes: list[int]) -> Iterator[ox.Quad]:
+def _both(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
     """Each quad of a source, then its triple in the default graph (the merge)."""
     import pyoxigraph as ox
 
     default = ox.DefaultGraph()
     for q in quads:
-        sizes[0] += 1
         yield q
         yield ox.Quad(q.subject, q.predicate, q.object, default)
 
 
 def load_files(store: ox.Store, files: Sequence[Path]) -> list[dict[str, object]]:
-    """Load each file into its named graph and into the default graph; return what was loaded."""
+    """Load each file into its named graph and into the default graph; return what was loaded.
+
+    A file without blank nodes is bulk-loaded twice by pyoxigraph's own loader (about 1.5 times as fast
+    as passing every quad through Python); a file with them is parsed once and each quad written twice,
+    so that both copies share the same blank nodes.
+    """
+    import pyoxigraph as ox
 
     loaded = []
     for path in files:
         graph = graph_iri(path)
-        read = [0]
-        store.bulk_extend(_both(parse.quads(path, graph), read))
+        parse.check_file(path)
+        if parse.may_have_blank_nodes(path):
+            store.bulk_extend(_both(parse.quads(path, graph)))
+        else:
+            parse.bulk_load(store, path, ox.NamedNode(graph))
+            parse.bulk_load(store, path, ox.DefaultGraph())
         count = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         loaded.append({"path": str(path.resolve()), "graph": graph, "triples": count})
     return loaded
