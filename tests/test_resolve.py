@@ -35,6 +35,14 @@ def test_normalise() -> None:
     assert normalise("Gémini 1.0 Pro") == "gemini10pro"
 
 
+@pytest.mark.parametrize("text", ["".join(map(chr, range(128))), "Llama-2 7B (chat)", "", "GPT_3.5\tTurbo"])
+def test_the_ascii_fast_path_folds_as_the_unicode_rule_does(text: str) -> None:
+    import unicodedata
+
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text).casefold() if ch.isalnum())
+    assert normalise(text) == folded
+
+
 def test_unknown_name_suggests(shipped: KnowledgeGraph) -> None:
     with pytest.raises(UnknownEntityError) as info:
         resolve(shipped, "gtp-3")

@@ -28,8 +28,14 @@ CREATE TABLE display (iri TEXT PRIMARY KEY, label TEXT NOT NULL);
 """
 
 
+#: ASCII characters that are not letters or digits, for the fast path of :func:`normalise`.
+_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalnum()))
+
+
 def normalise(name: str) -> str:
     """Fold case, accents and punctuation: "DALL·E", "dall-e" and "Dall E" all become "dalle"."""
+    if name.isascii():  # the same result as below, about five times as fast
+        return name.lower().translate(_ASCII_PUNCTUATION)
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
 
@@ -68,7 +74,8 @@ class NameIndex:
     def build(cls, names: Iterable[tuple[str, str, str, str | None]], path: Path | None = None) -> NameIndex:
         """An index of ``(entity IRI, property IRI, text, language)`` names; in ``path`` when given."""
         db = sqlite3.connect(str(path) if path is not None else ":memory:", check_same_thread=False)
-        db.executescript(_SCHEMA)
+        # The file is new and only renamed into place once built: no journal is needed while it is written.
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
         keys: dict[tuple[str, str], int] = {}
         labels: dict[str, list[tuple[str, str, str | None]]] = {}
         alts: dict[str, list[tuple[tuple[int, str], str]]] = {}

@@ -31,6 +31,7 @@ class Backend(Protocol):
     name: str
 
     def run(self, text: str, *, source: str, max_rows: int | None = None) -> QueryResult: ...
+    def solutions(self, text: str) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]: ...
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]: ...
     def quads(self, graphs: Iterable[str] | None = None) -> Iterator[ox.Quad]: ...
     def merged(self) -> Iterator[ox.Triple]: ...
@@ -213,13 +214,13 @@ class KnowledgeGraph:
 
 def name_rows(kg: KnowledgeGraph) -> Iterator[tuple[str, str, str, str | None]]:
     """``(entity, property, text, language)`` of every label, preferred and alternative label."""
-    from rdflib import Literal
+    import pyoxigraph as ox
 
     from fmkg.sparql.library import internal_query
 
-    for entity, prop, name in kg.query(internal_query("labels"), source="labels"):
-        if isinstance(name, Literal):
-            yield str(entity), str(prop), str(name), name.language
+    for entity, prop, name in kg.impl.solutions(internal_query("labels")):
+        if isinstance(name, ox.Literal) and entity is not None and prop is not None:
+            yield entity.value, prop.value, name.value, name.language
 
 
 def build_names(kg: KnowledgeGraph, path: Path | None = None) -> NameIndex:

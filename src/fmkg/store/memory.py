@@ -121,6 +121,11 @@ class MemoryBackend:
         except Exception as exc:
             raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from None
 
+    def solutions(self, text: str) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
+        """The rows of one of fmkg's own SELECT queries, as pyoxigraph terms (for bulk reads)."""
+        for row in self.run(text, source="<internal>").rows:
+            yield tuple(None if v is None else to_ox(v) for v in row)
+
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]:
         """Triples of the merge matching a pattern (None matches anything)."""
         yield from self.ds.triples((s, p, o))

@@ -178,6 +178,15 @@ class OxigraphBackend:
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"{source}: query failed: {' '.join(str(exc).split())}") from None
 
+    def solutions(self, text: str) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]]:
+        """The rows of one of fmkg's own SELECT queries, as pyoxigraph terms (for bulk reads)."""
+        import pyoxigraph as ox
+
+        answer = self.store.query(text, prefixes=PREFIXES)
+        assert isinstance(answer, ox.QuerySolutions)
+        for solution in answer:
+            yield tuple(solution)  # type: ignore[arg-type]
+
     # --- reading ------------------------------------------------------------------------------------
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[tuple[Node, Node, Node]]:
