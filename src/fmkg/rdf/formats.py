@@ -10,7 +10,8 @@ Kinds:
 - ``graph``: an RDF syntax for triples (Turtle, N-Triples, RDF/XML, JSON-LD);
 - ``dataset``: an RDF syntax that keeps named graphs (N-Quads, TriG, HexTuples);
 - ``results``: SPARQL 1.1 query results (JSON, XML, CSV, TSV), and ``table`` for terminals;
-- ``property-graph``: graph-tool formats of entities and links (GraphML, GEXF, a zip of CSV tables).
+- ``property-graph``: graph-tool formats of entities and links (GraphML, GEXF, a zip of CSV tables);
+- ``page``: HTML, for the pages of entities that the server negotiates beside their RDF documents.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fmkg.errors import FmkgError
 if TYPE_CHECKING:
     from pyoxigraph import QueryResultsFormat, RdfFormat
 
-Kind = Literal["graph", "dataset", "results", "property-graph"]
+Kind = Literal["graph", "dataset", "results", "property-graph", "page"]
 W3C = "http://www.w3.org/ns/formats/"
 
 
@@ -108,6 +109,7 @@ FORMATS: tuple[Format, ...] = (
     Format("gexf", "GEXF (Gephi)", "property-graph", "application/gexf+xml", (".gexf",), (), (), export=True),
     Format("csvzip", "zip of nodes.csv and edges.csv", "property-graph", "application/zip", (".zip",), ("csv", "zip"),
            (), export=True),
+    Format("html", "HTML page", "page", "text/html", (".html",), ("htm",), ("application/xhtml+xml",)),
 )  # fmt: skip
 
 #: Kinds that hold RDF.

@@ -62,13 +62,33 @@ def answer(kg: KnowledgeGraph, text: str, accept: str | None, hint: str | None, 
         return Answer(500, "text/plain", f"{exc}\n".encode())
 
 
+def entity(kg: KnowledgeGraph, iri: str, fmt_name: str, *, exists_only: bool = False) -> Answer:
+    """An entity's HTML page or RDF document (see :mod:`fmkg.site.entity`); 404 when the graph does
+    not know the entity. ``exists_only`` answers 204 for a known one (the server then redirects)."""
+    from fmkg.rdf import formats
+    from fmkg.site import entity as site
+
+    if not site.exists(kg, iri):
+        return Answer(404, "text/plain", f"fmkg knows no entity {iri}\n".encode())
+    if exists_only:
+        return Answer(204, "text/plain", b"")
+    fmt = formats.find(fmt_name, site.document_formats())
+    if fmt.name == "html":
+        body = site.render_html(site.page_of(kg, iri), site.Links("server")).encode("utf-8")
+        return Answer(200, "text/html; charset=utf-8", body)
+    return Answer(200, fmt.media_type, site.description(kg, iri, fmt))
+
+
 def handler(kg: KnowledgeGraph, limits: Limits) -> Handler:
-    """What a worker does with each request: ``sparql`` queries, and the ``viewer`` page."""
+    """What a worker does with each request: ``sparql`` queries, ``entity`` pages and documents, and
+    the ``viewer`` page."""
 
     def handle(header: dict[str, Any], body: bytes) -> Answer:
         kind = header.get("kind")
         if kind == "sparql":
             return answer(kg, body.decode("utf-8"), header.get("accept"), header.get("hint"), limits)
+        if kind == "entity":
+            return entity(kg, str(header["iri"]), str(header["format"]), exists_only=bool(header.get("exists_only")))
         if kind == "viewer":
             from fmkg.viz import render
 

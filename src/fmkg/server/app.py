@@ -1,7 +1,9 @@
 """The HTTP application: a read-only SPARQL 1.1 Protocol endpoint over a loaded graph.
 
 Routes: ``/sparql`` (queries by GET and POST, the service description on a GET without a query),
-``/`` (the viewer), ``/health``. Every query and page is answered by the worker pool
+``/`` (the viewer), ``/id/{kind}/{slug}`` (an entity IRI: 303 to its page or RDF document by ``Accept``),
+``/page/{kind}/{slug}`` and ``/data/{kind}/{slug}.ttl`` (those documents, see :mod:`fmkg.site.entity`),
+``/health``. Every query and page is answered by the worker pool
 (:mod:`fmkg.server.pool`), never in the server's own process. CORS is open to every origin so that
 browser clients (YASGUI, notebooks) can call the endpoint; the server is read-only, so there is
 nothing to protect by origin.
@@ -29,9 +31,10 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from fmkg.server.pool import Answer, Handler, Limits, Pool
-from fmkg.server.protocol import MAX_BODY, ProtocolError, negotiate, read_query
+from fmkg.server.protocol import MAX_BODY, ProtocolError, choose, negotiate, read_query
 
 if TYPE_CHECKING:
+    from fmkg.rdf.formats import Format
     from fmkg.store import KnowledgeGraph
 
 #: Seconds the viewer may take to render before the fallback page is served instead.
@@ -156,6 +159,71 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
     async def index(request: Request) -> Response:
         return HTMLResponse(page[0] if page else await run_in_threadpool(viewer_page))
 
+    def alternates(iri: str, rel: str = "alternate") -> str:
+        from fmkg.site.entity import Links, document_formats
+
+        links = Links("server")
+        return ", ".join(
+            f'<{links.page(iri) if f.name == "html" else links.data(iri, f)}>; rel="{rel}"; type="{f.media_type}"'
+            for f in document_formats()
+        )
+
+    def split_document(name: str) -> tuple[str, Format | None]:
+        """``gpt-3.ttl`` -> (``gpt-3``, Turtle); a name without a document suffix -> (name, None)."""
+        from fmkg.site.entity import document_formats
+
+        for fmt in document_formats():
+            for suffix in fmt.suffixes:
+                if name.endswith(suffix) and len(name) > len(suffix):
+                    return name[: -len(suffix)], fmt
+        return name, None
+
+    async def document(request: Request, kind: str, slug: str, fmt: Format) -> Response:
+        from fmkg.site.entity import entity_iri
+
+        iri = entity_iri(kind, slug)
+        if iri is None:
+            return _error(404, f"no entity /{kind}/{slug}: a kind and a slug of letters, digits and - . _ ~")
+        answer = await run_in_threadpool(workers.run, {"kind": "entity", "iri": iri, "format": fmt.name}, b"")
+        response = _response(answer)
+        if answer.status == 200:
+            response.headers["Link"] = alternates(iri)
+        return response
+
+    async def entity_iri_route(request: Request) -> Response:
+        """The IRI of a thing: 303 See Other to the document the client accepts (Cool URIs, 303 solution)."""
+        from fmkg.site.entity import Links, document_formats, entity_iri
+
+        kind, (slug, fmt) = request.path_params["kind"], split_document(request.path_params["slug"])
+        if fmt is not None:  # a document asked for by suffix: answered here
+            return await document(request, kind, slug, fmt)
+        iri = entity_iri(kind, slug)
+        if iri is None:
+            return _error(404, f"no entity /{kind}/{slug}: a kind and a slug of letters, digits and - . _ ~")
+        known = await run_in_threadpool(
+            workers.run, {"kind": "entity", "iri": iri, "format": "html", "exists_only": True}, b""
+        )
+        if known.status != 204:
+            return _response(known)
+        chosen = choose(document_formats(), request.headers.get("accept"), request.query_params.get("format"))
+        links = Links("server")
+        target = links.page(iri) if chosen.name == "html" else links.data(iri, chosen)
+        return Response(
+            status_code=303, headers={"Location": str(target), "Vary": "Accept", "Link": alternates(iri, "describedby")}
+        )
+
+    async def entity_page(request: Request) -> Response:
+        from fmkg.rdf import formats
+
+        kind, slug = request.path_params["kind"], request.path_params["slug"]
+        return await document(request, kind, slug.removesuffix(".html"), formats.find("html"))
+
+    async def entity_data(request: Request) -> Response:
+        slug, fmt = split_document(request.path_params["slug"])
+        if fmt is None or fmt.name == "html":
+            return _error(404, "an entity's data is at /data/{kind}/{slug}.ttl (or .nt, .jsonld, .rdf)")
+        return await document(request, request.path_params["kind"], slug, fmt)
+
     async def health(request: Request) -> Response:
         return JSONResponse(
             {"status": "ok", "triples": triples, "graphs": len(graphs), "store": kg.backend, "version": __version__}
@@ -176,6 +244,9 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
         routes=[
             Route("/", index, methods=["GET"]),
             Route("/sparql", sparql, methods=["GET", "POST"]),
+            Route("/id/{kind}/{slug}", entity_iri_route, methods=["GET"]),
+            Route("/page/{kind}/{slug}", entity_page, methods=["GET"]),
+            Route("/data/{kind}/{slug}", entity_data, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ],
         middleware=[
@@ -184,7 +255,7 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
                 allow_origins=["*"],
                 allow_methods=["GET", "POST", "OPTIONS"],
                 allow_headers=["Accept", "Content-Type", "Authorization", "X-Requested-With"],
-                expose_headers=["Content-Type", "Vary"],
+                expose_headers=["Content-Type", "Vary", "Link", "Location"],
                 max_age=3600,
             )
         ],

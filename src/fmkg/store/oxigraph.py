@@ -185,7 +185,7 @@ class OxigraphBackend:
         answer = self.store.query(text, prefixes=PREFIXES)
         assert isinstance(answer, ox.QuerySolutions)
         for solution in answer:
-            yield tuple(solution)  # type: ignore[arg-type]
+            yield tuple(solution)
 
     # --- reading ------------------------------------------------------------------------------------
 
