@@ -233,6 +233,43 @@ def test_focus_mode_isolates_lineage(shipped_pages: dict[str, Path], open_page: 
     opened.check_clean()
 
 
+def test_a_focus_link_from_an_entity_page_opens_the_viewer_focused(
+    shipped_pages: dict[str, Path], open_page: Any
+) -> None:
+    opened = open_page(shipped_pages["lineage"])
+    opened.js("window.location.hash = '#focus=model:llama'")
+    opened.wait("fmkg.visible < fmkg.nodes.length")
+    shown = set(opened.js("fmkg.visibleIds()"))
+    assert {"model:llama", "model:alpaca", "model:vicuna"} <= shown and "model:bert" not in shown
+    assert opened.js("fmkg.selected") == "model:llama"
+    opened.check_clean()
+
+
+def test_an_entity_page_opens_from_a_file_with_no_network(
+    shipped: KnowledgeGraph, tmp_path: Path, browser: Any
+) -> None:
+    from fmkg.site import entity
+
+    path = tmp_path / "site" / "page" / "model" / "llama.html"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        entity.render_html(entity.page_of(shipped, "https://w3id.org/fmkg/id/model/llama"), entity.Links("static"))
+    )
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    outside: list[str] = []
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url == path.as_uri() else (outside.append(r.request.url), r.abort()),
+    )
+    page.goto(path.as_uri())
+    assert outside == []
+    assert page.locator("h1").inner_text().startswith("LLaMA")
+    assert page.locator("#lineage-down tr").count() > 3
+    page.screenshot(path=str(tmp_path / "llama.png"))
+    assert (tmp_path / "llama.png").stat().st_size > 10_000
+    page.close()
+
+
 def test_cli_focus_selects_the_model(shipped: KnowledgeGraph, tmp_path: Path, open_page: Any) -> None:
     view = build_view(shipped, VizOptions(focus="alpaca", layout="lineage"))
     path = tmp_path / "alpaca.html"

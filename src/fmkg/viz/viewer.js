@@ -676,10 +676,23 @@
     for (var i = 0; i < items.length; i++) if (items[i].getAttribute("data-key") === key) items[i].click();
   }
 
-  apply(false);
-  if (page.focus && facts[page.focus]) {
-    network.selectNodes([page.focus]);
-    showPanel(page.focus);
+  // A link such as graph.html#focus=model:gpt-3 (from an entity page) opens the viewer focused on
+  // that entity and its lineage two steps both ways.
+  function focusFromHash() {
+    var m = /^#focus=(.+)$/.exec(window.location.hash);
+    if (!m) return false;
+    var id;
+    try { id = decodeURIComponent(m[1]); } catch (e) { return false; }
+    return setFocus(id, "both", 2) > 0;
   }
-  fitView(rawNodes.map(function (n) { return n.id; }), false);
+  window.addEventListener("hashchange", focusFromHash);
+
+  apply(false);
+  if (!focusFromHash()) {
+    if (page.focus && facts[page.focus]) {
+      network.selectNodes([page.focus]);
+      showPanel(page.focus);
+    }
+    fitView(rawNodes.map(function (n) { return n.id; }), false);
+  }
 })();
