@@ -39,8 +39,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_build_writes_every_artifact(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == sorted(a.name for a in artifacts())
+    assert sorted(p.name for p in built.iterdir()) == sorted([*(a.name for a in artifacts()), "site"])
     assert b"<title>" in (built / "ontology.html").read_bytes()
+    assert (built / "site" / "index.html").is_file() and (built / "site" / "page" / "model" / "gpt-3.html").is_file()
 
 
 @pytest.mark.slow

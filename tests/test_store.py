@@ -50,7 +50,9 @@ def test_the_default_graph_is_the_merge_of_the_sources(backend: str, shipped: Kn
 
 @pytest.mark.parametrize("suffix", [".nt", ".ttl"])
 @pytest.mark.parametrize("blank", [False, True])
-def test_both_load_paths_store_each_file_in_its_graph_and_in_the_merge(tmp_path: Path, suffix: str, blank: bool) -> None:
+def test_both_load_paths_store_each_file_in_its_graph_and_in_the_merge(
+    tmp_path: Path, suffix: str, blank: bool
+) -> None:
     subject = "_:b1" if blank else "<http://x/a>"
     data = tmp_path / f"d{suffix}"
     data.write_text(f'{subject} <http://x/p> "1" .\n{subject} <http://x/q> <http://x/c> .\n', encoding="utf-8")

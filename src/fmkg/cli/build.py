@@ -1,4 +1,5 @@
-"""``fmkg build``: regenerate ``exports/`` (every export format, the viewer, the ontology's documentation)."""
+"""``fmkg build``: regenerate ``exports/`` (every export format, the viewer, the ontology's documentation,
+the static site of entity pages)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def build(
     store_path: StorePathOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Build the shipped artifacts: the graph in every export format, graph.html and ontology.html."""
+    """Build the shipped artifacts: the graph in every export format, graph.html, ontology.html and the
+    static site of entity pages (site/)."""
     from fmkg.export.artifacts import build as run_build
     from fmkg.export.artifacts import stale
 

@@ -1,7 +1,8 @@
 """``exports/``: every artifact fmkg ships, made from the graph deterministically.
 
 The artifacts are the graph in every export format (:data:`fmkg.export.EXPORT_FORMATS`), the
-interactive viewer and an HTML documentation page of the ontology made with pyLODE. Building twice
+interactive viewer, an HTML documentation page of the ontology made with pyLODE, and the static
+site of entity pages under ``site/`` (:mod:`fmkg.site.static`). Building twice
 from the same sources gives byte-identical files, so :func:`stale` can tell whether ``exports/`` is
 out of date. A build writes into a staging folder that replaces ``exports/`` in one step.
 """
@@ -132,13 +133,18 @@ def _stable_json_ld(html: str) -> str:
 def build(kg: KnowledgeGraph, out_dir: Path) -> list[Path]:
     """Write every artifact into ``out_dir``, swapped in at once; returns the paths written."""
     from fmkg.output import staged_dir
+    from fmkg.site import static
 
     inputs = Inputs(kg)
     made = [(art.name, art.make(inputs)) for art in artifacts()]
     with staged_dir(out_dir) as staging:
         for name, data in made:
             (staging / name).write_bytes(data)
-    return [out_dir / name for name, _ in made]
+        for name, data in static.files(kg):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    return [out_dir / name for name, _ in made] + [out_dir / static.FOLDER]
 
 
 def stale(kg: KnowledgeGraph, out_dir: Path) -> list[str]:
@@ -151,4 +157,21 @@ def stale(kg: KnowledgeGraph, out_dir: Path) -> list[str]:
             problems.append(f"{path}: missing")
         elif path.read_bytes() != art.make(inputs):
             problems.append(f"{path}: out of date")
+    from fmkg.site import static
+
+    expected = set()
+    for name, data in static.files(kg):
+        expected.add(name)
+        path = out_dir / name
+        if not path.is_file():
+            problems.append(f"{path}: missing")
+        elif path.read_bytes() != data:
+            problems.append(f"{path}: out of date")
+    site = out_dir / static.FOLDER
+    if site.is_dir():
+        problems += [
+            f"{p}: not part of the site any more"
+            for p in sorted(site.rglob("*"))
+            if p.is_file() and p.relative_to(out_dir).as_posix() not in expected
+        ]
     return problems
