@@ -538,3 +538,33 @@ def test_worker_is_killed_at_the_time_limit(probe_pool: Pool) -> None:
     assert wait_for(lambda: first not in descendants())
     fresh = probe_pool.run({"kind": "pid"})
     assert fresh.status == 200 and int(fresh.body) != first
+
+
+def test_a_client_that_disconnects_mid_body_is_dropped_quietly(shipped: KnowledgeGraph) -> None:
+    import asyncio
+
+    class NoPool:
+        def run(self, *args: object, **kwargs: object) -> Answer:  # never reached: the body never arrives
+            raise AssertionError("a query ran without a body")
+
+        def close(self) -> None:
+            pass
+
+    app = create_app(shipped, ServerConfig(workers=1), pool=NoPool())  # type: ignore[arg-type]
+    events = iter([{"type": "http.request", "body": b"query=SEL", "more_body": True}, {"type": "http.disconnect"}])
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return next(events)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/sparql", "raw_path": b"/sparql", "query_string": b"", "root_path": "",
+        "headers": [(b"content-type", b"application/x-www-form-urlencoded"), (b"host", b"test")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    asyncio.run(app(scope, receive, send))  # no exception escapes: uvicorn would log it as a traceback
+    assert sent[0]["status"] == 400

@@ -26,7 +26,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -132,6 +132,8 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
             )
         except ProtocolError as exc:
             return _error(exc.status, exc.message)
+        except ClientDisconnect:  # the client went away mid-body: nobody to answer, nothing to log
+            return _error(400, "the client disconnected before sending the whole request")
         accept = request.headers.get("accept")
         if operation.query is None:
             if request.method == "POST":
