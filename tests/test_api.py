@@ -81,6 +81,9 @@ def test_wheel_ships_the_graph_and_works_from_any_folder(tmp_path: Path) -> None
     assert "fmkg/ontology/shapes/fmkg-shapes.ttl" in names
     assert "fmkg/ontology/queries/ancestors.rq" in names
     assert "fmkg/sparql/rq/labels.rq" in names
+    assert {"fmkg/server/editor/editor.html", "fmkg/server/editor/editor.js"} <= set(names)
+    if (ROOT / "src/fmkg/server/editor/vendor/yasgui.min.js").exists():  # git ignores it; the wheel carries it
+        assert "fmkg/server/editor/vendor/yasgui.min.js" in names
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True

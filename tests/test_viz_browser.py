@@ -313,3 +313,88 @@ def test_synthetic_graphs_open_quickly(tmp_path: Path, open_page: Any, models: i
     assert opened.js("fmkg.nodes.length") == view.graph.number_of_nodes()
     assert opened.seconds < 30, f"{view.graph.number_of_nodes()} nodes interactive after {opened.seconds:.1f} s"
     assert opened.js("fmkg.search('Model 7')")[0] == "model:m-7"
+
+
+# --- the SPARQL editor of `fmkg serve` --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(shipped: KnowledgeGraph) -> Iterator[str]:
+    """The shipped graph served on a loopback port by uvicorn in a thread: the base URL."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from fmkg.server import ServerConfig, create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(shipped, ServerConfig(workers=2)), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=15)
+
+
+def test_the_editor_runs_a_named_query_with_no_network(served: str, browser: Any, tmp_path: Path) -> None:
+    from fmkg.server import editor
+
+    if not editor.installed():
+        pytest.skip(f"the editor is not installed: run {editor.INSTALL}")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    opened = Opened(page)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: opened.errors.append(str(e)))
+    page.route(
+        "**/*",
+        lambda r: (
+            r.continue_() if r.request.url.startswith(served) else (opened.requests.append(r.request.url), r.abort())
+        ),
+    )
+    page.goto(served + "query")
+    opened.wait("!!(window.fmkgEditor && window.fmkgEditor.ready)")
+    assert page.locator(".CodeMirror").count() == 1  # YASGUI's editor, not the plain form
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # highlighted
+
+    page.click("#example-ancestors summary")
+    page.fill("#example-ancestors input[name=model]", "Alpaca")
+    page.click("#example-ancestors button")
+    opened.wait("window.fmkgEditor.queries >= 1")
+    page.wait_for_selector(".yasr table tbody tr a.fmkg-entity")
+    links = opened.js("Array.from(document.querySelectorAll('a.fmkg-entity')).map(a => a.href)")
+    assert served + "id/model/llama" in links  # results link to entity pages on this server
+    formats = opened.js("Array.from(document.querySelectorAll('#downloads a')).map(a => a.dataset.format)")
+    assert formats == ["json", "xml", "csv", "tsv"]
+    page.screenshot(path=str(tmp_path / "editor.png"))
+
+    # a download link answers the query in its format
+    csv_url = opened.js("document.querySelector('#downloads a[data-format=csv]').href")
+    response = page.request.get(csv_url)
+    assert response.status == 200 and response.text().startswith("child,childLabel,relation,ancestor,ancestorLabel")
+
+    opened.check_clean()
+    # a name that names nothing is said beside the form, and nothing runs (the browser logs the 400)
+    page.fill("#example-ancestors input[name=model]", "no such model")
+    page.click("#example-ancestors button")
+    page.wait_for_selector("#example-ancestors .note.error")
+    assert "no entity" in page.locator("#example-ancestors .note").inner_text()
+
+    # the user's own CONSTRUCT query, typed into the editor, and its graph downloads
+    opened.js("fmkgEditor.yasgui.getTab().setQuery('CONSTRUCT WHERE { model:gpt-3 ?p ?o }'); 0")
+    opened.js("fmkgEditor.yasgui.getTab().getYasqe().query(); 0")
+    opened.wait("window.fmkgEditor.queries >= 2")
+    formats = opened.js("Array.from(document.querySelectorAll('#downloads a')).map(a => a.dataset.format)")
+    assert formats == ["turtle", "nt", "json-ld", "xml"]
+    assert opened.errors == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
+    assert opened.requests == []
+    page.close()

@@ -79,9 +79,25 @@ def entity(kg: KnowledgeGraph, iri: str, fmt_name: str, *, exists_only: bool = F
     return Answer(200, fmt.media_type, site.description(kg, iri, fmt))
 
 
+def example(kg: KnowledgeGraph, name: str, values: dict[str, str]) -> Answer:
+    """A named query with its parameters bound, for the editor: JSON ``{name, query, notes}``, or
+    ``{error}`` with 404 (no such query) or 400 (a parameter that names nothing)."""
+    import json
+
+    from fmkg.server import editor
+
+    try:
+        body, status = editor.bound_example(kg, name, values), 200
+    except editor.UnknownExample as exc:
+        body, status = {"error": str(exc)}, 404
+    except FmkgError as exc:
+        body, status = {"error": str(exc)}, 400
+    return Answer(status, "application/json", json.dumps(body).encode("utf-8"))
+
+
 def handler(kg: KnowledgeGraph, limits: Limits) -> Handler:
-    """What a worker does with each request: ``sparql`` queries, ``entity`` pages and documents, and
-    the ``viewer`` page."""
+    """What a worker does with each request: ``sparql`` queries, ``entity`` pages and documents, the
+    editor's ``example`` queries, and the ``viewer`` page."""
 
     def handle(header: dict[str, Any], body: bytes) -> Answer:
         kind = header.get("kind")
@@ -89,6 +105,8 @@ def handler(kg: KnowledgeGraph, limits: Limits) -> Handler:
             return answer(kg, body.decode("utf-8"), header.get("accept"), header.get("hint"), limits)
         if kind == "entity":
             return entity(kg, str(header["iri"]), str(header["format"]), exists_only=bool(header.get("exists_only")))
+        if kind == "example":
+            return example(kg, str(header["name"]), dict(header.get("values") or {}))
         if kind == "viewer":
             from fmkg.viz import render
 

@@ -3,7 +3,8 @@
 Routes: ``/sparql`` (queries by GET and POST, the service description on a GET without a query),
 ``/`` (the viewer), ``/id/{kind}/{slug}`` (an entity IRI: 303 to its page or RDF document by ``Accept``),
 ``/page/{kind}/{slug}`` and ``/data/{kind}/{slug}.ttl`` (those documents, see :mod:`fmkg.site.entity`),
-``/health``. Every query and page is answered by the worker pool
+``/query`` (the SPARQL editor, :mod:`fmkg.server.editor`, with its files under ``/editor/`` and the
+named queries bound at ``/query/examples/{name}``), ``/health``. Every query and page is answered by the worker pool
 (:mod:`fmkg.server.pool`), never in the server's own process. CORS is open to every origin so that
 browser clients (YASGUI, notebooks) can call the endpoint; the server is read-only, so there is
 nothing to protect by origin.
@@ -226,6 +227,27 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
             return _error(404, "an entity's data is at /data/{kind}/{slug}.ttl (or .nt, .jsonld, .rdf)")
         return await document(request, request.path_params["kind"], slug, fmt)
 
+    async def query_editor(request: Request) -> Response:
+        from fmkg.server import editor
+
+        return HTMLResponse(await run_in_threadpool(editor.render_page, __version__))
+
+    async def editor_asset(request: Request) -> Response:
+        from fmkg.server import editor
+
+        name = request.path_params["name"]
+        if name == "prefixes.json":  # what YASGUI's prefix completion reads (prefix.cc's shape)
+            return JSONResponse(editor.prefixes(), headers={"Cache-Control": "max-age=3600"})
+        found = await run_in_threadpool(editor.asset, name)
+        if found is None:
+            return _error(404, f"no editor file {name!r}")
+        return Response(found[0], media_type=found[1], headers={"Cache-Control": "max-age=3600"})
+
+    async def query_example(request: Request) -> Response:
+        values = {k: request.query_params[k] for k in request.query_params}
+        header = {"kind": "example", "name": request.path_params["name"], "values": values}
+        return _response(await run_in_threadpool(workers.run, header, b""))
+
     async def health(request: Request) -> Response:
         return JSONResponse(
             {"status": "ok", "triples": triples, "graphs": len(graphs), "store": kg.backend, "version": __version__}
@@ -249,6 +271,9 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
             Route("/id/{kind}/{slug}", entity_iri_route, methods=["GET"]),
             Route("/page/{kind}/{slug}", entity_page, methods=["GET"]),
             Route("/data/{kind}/{slug}", entity_data, methods=["GET"]),
+            Route("/query", query_editor, methods=["GET"]),
+            Route("/query/examples/{name}", query_example, methods=["GET"]),
+            Route("/editor/{name}", editor_asset, methods=["GET"]),
             Route("/health", health, methods=["GET"]),
         ],
         middleware=[
