@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -54,18 +55,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 6
     raise RuntimeError(f"fmkg serve did not answer at {url} within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def endpoint() -> Iterator[str]:
+@contextlib.contextmanager
+def running(*options: str) -> Iterator[tuple[str, list[str]]]:
+    """``fmkg serve`` with ``options`` on a free port: its base URL, and (after the block) what it logged."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "fmkg", "serve", "--port", str(port), "--timeout", "2"],
+        [sys.executable, "-m", "fmkg", "serve", "--port", str(port), *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "no_proxy": "127.0.0.1,localhost"},
     )
+    logged: list[str] = []
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", process)
-        yield f"http://127.0.0.1:{port}/sparql"
+        yield f"http://127.0.0.1:{port}/", logged
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -74,7 +77,14 @@ def endpoint() -> Iterator[str]:
             process.kill()
             process.wait()
         assert process.stderr is not None
+        logged.append(process.stderr.read().decode("utf-8", "replace"))
         process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with running("--timeout", "2") as (base, _):
+        yield base + "sparql"
 
 
 def client(endpoint: str, query: str, fmt: str, method: str | None = None) -> Any:
@@ -156,6 +166,60 @@ def test_service_description(endpoint: str) -> None:
     with opener.open(request, timeout=10) as response:
         data = json.loads(response.read())
     assert "http://www.w3.org/ns/sparql-service-description#Service" in json.dumps(data)
+
+
+# --- slow clients ------------------------------------------------------------------------------
+
+READ_TIMEOUT = 1.0
+
+
+def trickle(base: str, data: bytes) -> socket.socket:
+    """A connection that sent ``data`` (part of a request) and then nothing more."""
+    host, port = base.removeprefix("http://").rstrip("/").split(":")
+    conn = socket.create_connection((host, int(port)), timeout=10)
+    conn.sendall(data)
+    return conn
+
+
+def answer_of(conn: socket.socket) -> tuple[bytes, float]:
+    """What the server sent before it closed the connection, and after how many seconds."""
+    started, received = time.monotonic(), b""
+    while chunk := conn.recv(65536):
+        received += chunk
+    return received, time.monotonic() - started
+
+
+PARTIAL = {
+    "headers": b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: ",
+    "nothing": b"",
+    "body": b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    b"Content-Length: 100\r\n\r\nASK {",
+}
+
+
+def test_slow_clients_are_cut_off_and_others_still_served() -> None:
+    with running("--read-timeout", str(READ_TIMEOUT)) as (base, logged):
+        slow = [trickle(base, PARTIAL[kind]) for kind in PARTIAL for _ in range(100)]
+        # while 300 slow clients hold connections, an ordinary query is answered at once
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        started = time.monotonic()
+        with opener.open(base + "sparql?query=ASK%7B%7D", timeout=10) as response:
+            assert response.status == 200
+        assert time.monotonic() - started < READ_TIMEOUT
+        answers = [answer_of(conn) for conn in slow]
+        for conn in slow:
+            conn.close()
+        for received, seconds in answers:
+            assert received.startswith(b"HTTP/1.1 408 "), received[:80]
+            assert seconds < READ_TIMEOUT + 3
+        # a kept-alive connection that sends its next request in time is not cut off
+        conn = trickle(base, b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(READ_TIMEOUT * 1.5)  # idle between requests: the keep-alive limit's, not the read timeout's
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        received, _ = answer_of(conn)
+        conn.close()
+        assert received.count(b"HTTP/1.1 200 ") == 2
+    assert "Traceback" not in logged[0] and "ClientDisconnect" not in logged[0], logged[0]
 
 
 # --- the command line, without starting a server ----------------------------------------------

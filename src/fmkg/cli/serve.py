@@ -49,6 +49,13 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    read_timeout: Annotated[
+        float,
+        typer.Option("--read-timeout", help="Seconds a client may take to send one whole request (then 408)."),
+    ] = 10.0,
+    max_connections: Annotated[
+        int, typer.Option("--max-connections", help="Connections held open at once; more are answered 503.")
+    ] = 1000,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
@@ -57,14 +64,15 @@ def serve(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql (read-only), with the viewer at / and /health."""
-    import uvicorn
-
     from fmkg.cli.options import open_graph
     from fmkg.errors import FmkgError
-    from fmkg.server import Limits, ServerConfig, create_app
+    from fmkg.server import Limits, ServerConfig, create_app, transport
 
-    if timeout <= 0 or max_rows < 1 or max_bytes < 1 or (workers is not None and workers < 1):
-        raise FmkgError("--timeout, --max-rows, --max-bytes and --workers must be positive")
+    numbers = (timeout, max_rows, max_bytes, read_timeout, max_connections, 1 if workers is None else workers)
+    if min(numbers) <= 0:
+        raise FmkgError(
+            "--timeout, --max-rows, --max-bytes, --read-timeout, --max-connections and --workers must be positive"
+        )
     if not is_loopback(host):
         typer.echo(
             f"fmkg: warning: listening on {host}: the endpoint is reachable from other machines "
@@ -83,4 +91,5 @@ def serve(
         f"fmkg: {len(kg)} triples ({kg.backend}) at http://{shown}:{port}/sparql (viewer at /); Ctrl-C stops",
         err=True,
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=access_log, server_header=False)
+    bounds = transport.Bounds(read_timeout=read_timeout, max_connections=max_connections)
+    transport.run(application, host, port, bounds, log_level="warning", access_log=access_log)
