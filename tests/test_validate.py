@@ -90,3 +90,19 @@ def test_cli_exit_codes(runner, tmp_path: Path) -> None:
     err = runner.invoke(app, ["validate", str(unparsable)])
     assert err.exit_code == 2
     assert f"{unparsable}:9:" in err.output
+
+
+def test_sparql_constraints_see_every_focus_node_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Focus nodes are bound in batches (a VALUES block of 100k IRIs would pass the query size limit):
+    batches of one find the same problems as one batch."""
+    from fmkg.quality import shacl_sparql
+
+    path = tmp_path / "injected.ttl"
+    cycle, dangling = BROKEN[-1][1], BROKEN[-3][1].replace("model:x", "model:z")
+    path.write_text(PREFIXES + cycle + "\n" + dangling + "\n", encoding="utf-8")
+    with open_graph([*BASE, path], default=False, cache=False) as kg:
+        whole = validate(kg)
+        monkeypatch.setattr(shacl_sparql, "FOCUS_BATCH", 1)
+        batched = validate(kg)
+    assert not whole.conforms and len(whole.problems) >= 2
+    assert sorted(map(str, batched.problems)) == sorted(map(str, whole.problems))

@@ -88,8 +88,11 @@ def open_output(path: Path | str) -> Iterator[IO[bytes]]:
             fh = target.open("wb")
         except OSError as exc:
             raise OutputError(path, f"cannot write: {_why(exc)}") from None
-        with fh:
-            yield fh
+        try:
+            with fh:  # closing flushes: a full device (/dev/full) fails here
+                yield fh
+        except OSError as exc:
+            raise OutputError(path, f"cannot write: {_why(exc)}") from None
         return
     folder = target.parent
     try:

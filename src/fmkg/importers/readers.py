@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +14,34 @@ from fmkg.errors import LoadError
 #: The key under which :func:`load_yaml` records the line a mapping starts on.
 LINE = "__line__"
 
+#: The largest file an importer reads whole (CSV, YAML, JSON, a model card); larger ones are refused.
+MAX_TEXT_BYTES = 256 * 1024 * 1024
+
+
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is a one-line error
+    (a FIFO or a device such as /dev/zero would block or never end)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise LoadError(path, "cannot read: it is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise LoadError(path, "cannot read: it is not a regular file (a pipe or a device)")
+    if info.st_size > limit:
+        raise LoadError(
+            path, f"too large to import: {info.st_size:,} bytes, more than the {limit:,} bytes an importer reads whole"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+
 
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file (a byte-order mark is dropped); errors name the file and line."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    raw = read_bytes(path)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -30,11 +53,18 @@ def checksum(paths: list[Path]) -> str:
     """``sha256:...`` of the input files' contents, in the order given: names the exact copy imported."""
     h = hashlib.sha256()
     for path in paths:
-        try:
-            h.update(path.read_bytes())
-        except OSError as exc:
-            raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+        h.update(read_bytes(path))
     return f"sha256:{h.hexdigest()}"
+
+
+def load_json(text: str, path: Path) -> Any:
+    """Parse JSON; malformed or too deeply nested input is a one-line error naming file and line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(path, f"malformed JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from exc
+    except RecursionError:
+        raise LoadError(path, "malformed JSON: nested too deeply") from None
 
 
 def _yaml() -> Any:
@@ -67,3 +97,5 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> Any:
         raise LoadError(path, f"malformed YAML: {what}", line=line) from exc
     except yaml.YAMLError as exc:
         raise LoadError(path, f"malformed YAML: {' '.join(str(exc).split())}") from exc
+    except RecursionError:
+        raise LoadError(path, "malformed YAML: nested too deeply", line=first_line) from None

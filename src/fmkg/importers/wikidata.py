@@ -9,7 +9,6 @@ a day that Wikidata may not know.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +18,7 @@ from rdflib.namespace import XSD
 
 from fmkg.errors import LoadError
 from fmkg.importers.fields import Field, FieldMap, is_iri, parse_date
-from fmkg.importers.readers import checksum, read_text
+from fmkg.importers.readers import checksum, load_json, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
 from fmkg.rdf.namespaces import FM, WD
 
@@ -88,10 +87,7 @@ def read(paths: list[Path], *, release: str | None = None) -> SourceData:
 
 
 def _read_file(path: Path, data: SourceData) -> None:
-    try:
-        doc = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise LoadError(path, f"malformed JSON: {exc.msg}", line=exc.lineno) from exc
+    doc = load_json(read_text(path), path)
     head = doc.get("head") if isinstance(doc, dict) else None
     results = doc.get("results") if isinstance(doc, dict) else None
     bindings = results.get("bindings") if isinstance(results, dict) else None

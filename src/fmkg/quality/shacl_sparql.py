@@ -83,6 +83,11 @@ def _message(template: str, row: dict[str, Node]) -> str:
     return re.sub(r"\{[?$](\w+)\}", value, template)
 
 
+#: Focus nodes bound per evaluation of a SPARQL constraint (a VALUES block of that many IRIs stays
+#: well under the query size limit, :data:`fmkg.sparql.text.MAX_CHARS`).
+FOCUS_BATCH = 5_000
+
+
 def evaluate(kg: KnowledgeGraph, shapes: Graph) -> tuple[Graph, list[Violation]]:
     """The shapes without their SPARQL parts, and the violations of their SPARQL constraints."""
     from fmkg.sparql.text import with_choices
@@ -114,10 +119,19 @@ def evaluate(kg: KnowledgeGraph, shapes: Graph) -> tuple[Graph, list[Violation]]
             if not focus or shapes.value(constraint, SH.deactivated) == Literal(True):
                 continue
             constraint_query = _this(str(shapes.value(constraint, SH.select)))
-            text = with_choices(f"{_prefixes(shapes, constraint)}\n{constraint_query}", "this", sorted(focus, key=str))
             template = str(shapes.value(constraint, SH.message) or "violates a SPARQL constraint")
             severity = URIRef(str(shapes.value(shape, SH.severity) or SH.Violation))
-            for row in kg.query(text, source=f"{compact(shape)} sh:sparql"):
+            ordered = sorted(focus, key=str)
+            batches = (ordered[i : i + FOCUS_BATCH] for i in range(0, len(ordered), FOCUS_BATCH))
+            rows = (
+                row
+                for batch in batches
+                for row in kg.query(
+                    with_choices(f"{_prefixes(shapes, constraint)}\n{constraint_query}", "this", batch),
+                    source=f"{compact(shape)} sh:sparql",
+                )
+            )
+            for row in rows:
                 values = row.asdict()
                 violations.append(
                     Violation(

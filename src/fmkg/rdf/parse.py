@@ -6,7 +6,9 @@ pyoxigraph parses every syntax. Before it does, :func:`check_file` refuses what 
 - RDF/XML with external entities or parameter entities (XXE), or internal entities that would expand
   past :data:`MAX_ENTITY_EXPANSION` characters (a "billion laughs" bomb is 1 KB of text);
 - JSON-LD whose ``@context`` is a URL or a file: pyoxigraph never loads remote contexts (nothing is
-  fetched or opened), and the error says so.
+  fetched or opened), and the error says so; JSON-LD nested deeper than :data:`MAX_JSON_DEPTH`
+  (the parser's memory grows with the depth until the process is killed);
+- a term longer than the parser's buffer (16 MB) is an error naming the file, not a crash.
 
 Errors name the file and line: ``data.ttl:3:16: A dot is expected at the end of statements``.
 """
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 #: The most characters the internal entities of an RDF/XML file may expand to, in all.
 MAX_ENTITY_EXPANSION = 10_000_000
+#: The deepest nesting of JSON objects and arrays read in a JSON-LD file.
+MAX_JSON_DEPTH = 500
 
 _OX_ERROR = re.compile(r"(?:Parser error )?at line (\d+)(?: between columns (\d+) and \d+| column (\d+))?: (.*)", re.S)
 
@@ -44,6 +48,8 @@ def check_file(path: Path) -> Format:
         raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
     if head and fmt.name == "rdfxml":
         check_xml_entities(path)
+    if head and fmt.name == "jsonld":
+        check_json_depth(path)
     return fmt
 
 
@@ -66,6 +72,8 @@ def quads(path: Path, graph: str) -> Iterator[ox.Quad]:
                 yield q
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None
+    except MemoryError as exc:
+        raise LoadError(path, f"too large to parse: {' '.join(str(exc).split()) or 'out of memory'}") from None
     except (OSError, ValueError) as exc:
         raise LoadError(path, " ".join(str(exc).split()) or type(exc).__name__) from None
 
@@ -78,6 +86,8 @@ def bulk_load(store: ox.Store, path: Path, graph: ox.NamedNode | ox.DefaultGraph
         store.bulk_load(path=str(path), format=fmt.rdf_format(), base_iri=base_iri(path), to_graph=graph)
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None
+    except MemoryError as exc:
+        raise LoadError(path, f"too large to parse: {' '.join(str(exc).split()) or 'out of memory'}") from None
     except (OSError, ValueError) as exc:
         raise LoadError(path, " ".join(str(exc).split()) or type(exc).__name__) from None
 
@@ -115,6 +125,28 @@ def syntax_error(path: Path, exc: SyntaxError) -> LoadError:
     if "LoadDocumentCallback" in message:
         message = "the JSON-LD @context is a URL or a file: fmkg never fetches contexts; put the context inline"
     return LoadError(path, message, line=line)
+
+
+# --- JSON-LD nesting ---------------------------------------------------------------------------------
+
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def check_json_depth(path: Path, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse a JSON(-LD) file whose objects and arrays nest deeper than ``limit`` (strings are skipped)."""
+    import mmap
+
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        depth = 0
+        for m in _JSON_TOKEN.finditer(data):
+            c = m.group()
+            if c in (b"[", b"{"):
+                depth += 1
+                if depth > limit:
+                    line = data[: m.start()].count(b"\n") + 1
+                    raise LoadError(path, f"JSON nested more than {limit} levels deep: not read", line=line)
+            elif c in (b"]", b"}"):
+                depth -= 1
 
 
 # --- RDF/XML entities ----------------------------------------------------------------------------------

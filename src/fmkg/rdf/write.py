@@ -177,8 +177,68 @@ def _relabel(lines: list[str], dataset: bool) -> list[str]:
     if dataset:
         text = "\n".join(_unkey(x) for x in lines) + "\n"
     parsed = ox.Dataset(ox.parse(text, format=fmt))
+    check_entanglement(parsed)
     parsed.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     return sorted({_key(q) if dataset else line(q.triple) for q in parsed})
+
+
+#: The most blank nodes of one connected group that RDFC-1.0's first-degree hashes may leave
+#: undistinguished. Past it, its N-degree hashing takes exponential time: a chain of 500 nested
+#: ``[ ]`` of the same shape took 12 s and of 20,000 ran out of memory.
+MAX_AMBIGUOUS_BLANK_NODES = 100
+
+
+def check_entanglement(quads: Iterable[ox.Quad]) -> None:
+    """Refuse blank nodes that RDFC-1.0 could only tell apart by its exponential N-degree hashing.
+
+    Each blank node's first-degree signature (its quads, itself as ``_:a`` and other blank nodes as
+    ``_:z``, as RDFC-1.0 hashes them) is computed; the nodes sharing a signature are counted per
+    group of blank nodes linked to each other. Ordinary data (lists of distinct items, restrictions,
+    independent ``[ ]``) has few such nodes per group.
+    """
+    import pyoxigraph as ox
+
+    quads = list(quads)
+    touching: dict[str, list[ox.Quad]] = {}
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for q in quads:
+        blanks = [str(t) for t in (q.subject, q.object, q.graph_name) if isinstance(t, ox.BlankNode)]
+        for b in set(blanks):
+            touching.setdefault(b, []).append(q)
+        for other in blanks[1:]:
+            parent[find(blanks[0])] = find(other)
+
+    def signature(node: str) -> tuple[str, ...]:
+        def term(t: object) -> str:
+            if isinstance(t, ox.BlankNode):
+                return "_:a" if str(t) == node else "_:z"
+            return str(t)
+
+        return tuple(
+            sorted(f"{term(q.subject)} {q.predicate} {term(q.object)} {term(q.graph_name)}" for q in touching[node])
+        )
+
+    signatures: dict[tuple[str, ...], int] = {}
+    for node in touching:
+        key = signature(node)
+        signatures[key] = signatures.get(key, 0) + 1
+    ambiguous: dict[str, int] = {}
+    for node in touching:
+        if signatures[signature(node)] > 1:
+            group = find(node)
+            ambiguous[group] = ambiguous.get(group, 0) + 1
+            if ambiguous[group] > MAX_AMBIGUOUS_BLANK_NODES:
+                raise FmkgError(
+                    f"more than {MAX_AMBIGUOUS_BLANK_NODES} linked blank nodes of the same shape (e.g. deeply nested [ ]): "
+                    "too many to write in canonical form; give them IRIs"
+                )
 
 
 # --- prefixes --------------------------------------------------------------------
