@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,38 @@ def test_a_resident_copy_answers_like_the_store_on_disk(shipped: KnowledgeGraph)
     assert len(copy) == len(shipped) == int(str(copy.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]))
     assert copy.label("https://w3id.org/fmkg/id/model/gpt-3") == "GPT-3"  # names from the store's index
     assert copy.resident() is copy and shipped.resident(limit=10) is shipped
+
+
+@pytest.mark.parametrize("damage", ["garbage names index", "garbage store files", "store folder gone", "bad manifest"])
+def test_a_damaged_cached_store_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    from .conftest import FIXTURES
+
+    monkeypatch.setenv("FMKG_CACHE_DIR", str(tmp_path / "cache"))
+    files = [FIXTURES / "tiny.ttl"]
+    with open_graph(files, default=False) as kg:
+        expected = len(kg)
+    (folder,) = (tmp_path / "cache" / "stores").glob("[0-9a-f]*[0-9a-f]")
+    if damage == "garbage names index":
+        (folder / "names.sqlite").write_bytes(b"not a database")
+    elif damage == "garbage store files":
+        for f in (folder / "oxigraph").iterdir():
+            if f.is_file():
+                f.write_bytes(os.urandom(64))
+    elif damage == "store folder gone":
+        shutil.rmtree(folder / "oxigraph")
+    else:
+        (folder / "fmkg.json").write_text("{not json")
+    with open_graph(files, default=False) as kg:
+        assert len(kg) == expected
+        assert kg.names.label("https://w3id.org/fmkg/id/model/base-one")  # the name index works again
+
+
+def test_a_damaged_store_in_a_users_folder_is_an_error_saying_what_to_do(tmp_path: Path) -> None:
+    from .conftest import FIXTURES
+
+    files, where = [FIXTURES / "tiny.ttl"], tmp_path / "mine"
+    with open_graph(files, default=False, location=where):
+        pass
+    (where / "names.sqlite").write_bytes(b"not a database")
+    with pytest.raises(LoadError, match="remove the folder"):
+        open_graph(files, default=False, location=where)

@@ -100,8 +100,15 @@ class NameIndex:
 
     @classmethod
     def open(cls, path: Path) -> NameIndex:
-        """A read-only index built earlier."""
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        """A read-only index built earlier; a :class:`LoadError` when the file is not one (missing, corrupt)."""
+        from fmkg.errors import LoadError
+
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            db.execute("SELECT key, iri, is_primary FROM names LIMIT 1").fetchall()
+            db.execute("SELECT iri, label FROM display LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            raise LoadError(path, f"cannot open the name index: {exc}") from None
         return cls(db)
 
     def candidates(self, name: str, kinds: tuple[str, ...] = ()) -> list[Candidate]:

@@ -89,6 +89,7 @@ def _graph(
 
 def _persistent(files: list[Path], location: Path | None) -> KnowledgeGraph:
     """The content-keyed persistent store for ``files``: in the cache, or at ``location``."""
+    from fmkg.names.index import NameIndex
     from fmkg.store import cache, oxigraph
 
     key = cache.sources_key(files)
@@ -104,9 +105,20 @@ def _persistent(files: list[Path], location: Path | None) -> KnowledgeGraph:
         del draft, store
         return cache.Manifest(key, loaded, triples)
 
-    try:
-        manifest = cache.ensure(target, key, build, owned=location is None)
-    except OSError as exc:
-        raise LoadError(target, f"cannot build the store: {exc.strerror or exc}") from None
-    impl = oxigraph.OxigraphBackend.open(target / "oxigraph")
-    return _graph(impl, manifest.sources, target, manifest.triples)
+    for attempt in (1, 2):
+        try:
+            manifest = cache.ensure(target, key, build, owned=location is None)
+        except OSError as exc:
+            raise LoadError(target, f"cannot build the store: {exc.strerror or exc}") from None
+        try:
+            impl = oxigraph.OxigraphBackend.open(target / "oxigraph")
+            NameIndex.open(target / "names.sqlite").close()
+        except LoadError as exc:
+            if location is not None:  # a user's folder: theirs to remove
+                raise LoadError(target, f"{exc}; remove the folder and fmkg builds the store again") from None
+            if attempt == 2:
+                raise
+            cache.discard(target)  # a damaged cached store (a full disk, a crash, a hand): built again
+            continue
+        return _graph(impl, manifest.sources, target, manifest.triples)
+    raise AssertionError("unreachable")

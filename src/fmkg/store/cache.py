@@ -11,7 +11,8 @@ file, so a changed file gives a new key and a store is never stale. The shipped 
 
 Building is safe when two processes start at once: a process takes ``stores/<key>.lock`` (others wait
 for it), builds into a hidden folder and renames it into place, so a reader sees a whole store or
-none. Nothing is ever unpickled; a store that cannot be opened is built again. The least recently used
+none. Nothing is ever unpickled; a cached store that cannot be opened (a damaged file) is removed and
+built again. The least recently used
 stores beyond :data:`KEEP` are removed.
 """
 
@@ -139,6 +140,15 @@ def ensure(target: Path, key: str, build: Callable[[Path], Manifest], *, owned: 
             shutil.rmtree(folder, ignore_errors=True)
     _evict(target.parent, keep=target)
     return manifest
+
+
+def discard(target: Path) -> None:
+    """Remove a cached store that cannot be opened, so that the next :func:`ensure` builds it again."""
+    with _locked(target.with_name(target.name + ".lock")):
+        if target.exists():
+            aside = target.with_name(f".{target.name}.{os.getpid()}.broken")
+            target.rename(aside)
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def _touch(folder: Path) -> None:

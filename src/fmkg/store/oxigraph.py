@@ -119,7 +119,7 @@ class OxigraphBackend:
 
         try:
             return cls(ox.Store.read_only(str(folder)))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # missing files; RocksDB's "Corruption: ..."
             from fmkg.errors import LoadError
 
             raise LoadError(folder, f"cannot open the store: {' '.join(str(exc).split())}") from None
