@@ -4,10 +4,16 @@
     python bench/load_test.py --requests 500 --concurrency 4
     python bench/load_test.py --url http://127.0.0.1:8000/sparql   # a server already running here
 
-The test sends a fixed mix of queries (an aggregate, a named query with a parameter, a CONSTRUCT in
-Turtle, an ASK and a CSV page), reports errors (any answer but 200, or no answer) and latency
-percentiles, and stops by itself: after ``--requests`` requests or ``--time-limit`` seconds,
-whichever comes first. Only loopback addresses are accepted as targets.
+The test sends a fixed mix of requests (an aggregate, a named query with a parameter, a CONSTRUCT in
+Turtle, an ASK and a CSV page; and the other routes: an entity IRI's 303, an entity page, an
+entity's Turtle, a named query bound for the editor and an editor file), reports errors (any
+answer but the expected one, or no answer) and latency percentiles, and stops by itself: after
+``--requests`` requests or ``--time-limit`` seconds, whichever comes first. Only loopback addresses
+are accepted as targets.
+
+``--with-lane-probe`` then checks that heavy queries cannot starve light ones: 16 threads send a
+query that runs to the time limit while one thread sends light queries (an ASK, an entity page),
+whose latency is reported.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ class Probe:
     name: str
     query: str
     accept: str
+    #: A GET of this path (relative to the server's root) instead of a query to /sparql.
+    path: str = ""
+    expect: int = 200
 
 
 def probes() -> list[Probe]:
@@ -63,6 +72,11 @@ def probes() -> list[Probe]:
             "SELECT ?m ?label WHERE { ?m fm:developer ?o ; rdfs:label ?label } ORDER BY ?label LIMIT 50",
             "text/csv",
         ),
+        Probe("entity-303", "", "text/turtle", path="id/model/gpt-3", expect=303),
+        Probe("entity-page", "", "text/html", path="page/model/llama"),
+        Probe("entity-turtle", "", "text/turtle", path="data/model/gpt-3.ttl"),
+        Probe("editor-example", "", "application/json", path="query/examples/descendants?model=llama"),
+        Probe("editor-file", "", "text/javascript", path="editor/editor.js"),
     ]
 
 
@@ -84,15 +98,13 @@ def worker(url: str, mix: list[Probe], tickets: list[int], tally: Tally, deadlin
                 break
             n = tickets.pop()
         probe = mix[n % len(mix)]
-        body = urllib.parse.urlencode({"query": probe.query})
-        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": probe.accept}
         started = time.perf_counter()
         try:
-            conn.request("POST", parts.path or "/sparql", body=body, headers=headers)
+            send(conn, parts.path or "/sparql", probe)
             response = conn.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
-            problem = None if response.status == 200 else f"{probe.name}: HTTP {response.status}"
+            problem = None if response.status == probe.expect else f"{probe.name}: HTTP {response.status}"
         except (OSError, http.client.HTTPException) as exc:
             elapsed, problem = time.perf_counter() - started, f"{probe.name}: {type(exc).__name__}: {exc}"
             conn.close()
@@ -103,6 +115,80 @@ def worker(url: str, mix: list[Probe], tickets: list[int], tally: Tally, deadlin
             else:
                 tally.latencies.setdefault(probe.name, []).append(elapsed)
     conn.close()
+
+
+def send(conn: http.client.HTTPConnection, endpoint_path: str, probe: Probe) -> None:
+    """Send one probe's request on ``conn``: a GET of its path, or its query POSTed to the endpoint."""
+    if probe.path:
+        root = endpoint_path.rsplit("/", 1)[0]
+        conn.request("GET", f"{root}/{probe.path}", headers={"Accept": probe.accept})
+    else:
+        body = urllib.parse.urlencode({"query": probe.query})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": probe.accept}
+        conn.request("POST", endpoint_path, body=body, headers=headers)
+
+
+def lane_probe(url: str, heavy_clients: int = 16, seconds: float = 15.0) -> dict[str, object]:
+    """Light requests sent one at a time while ``heavy_clients`` threads send queries that run to the
+    time limit: the light ones' latencies (median, 95th percentile, most) and statuses."""
+    parts = urllib.parse.urlsplit(url)
+    light = [
+        Probe("ask", "ASK { model:alpaca fm:fineTunedFrom ?x }", "application/sparql-results+json"),
+        Probe("entity-page", "", "text/html", path="page/model/llama"),
+    ]
+    heavy = Probe("heavy", HEAVY, "application/sparql-results+json")
+    stop = time.monotonic() + seconds
+    heavy_done: list[int] = []
+    reasons: set[str] = set()
+
+    def hammer() -> None:
+        while time.monotonic() < stop:
+            conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=60)
+            try:
+                send(conn, parts.path, heavy)
+                heavy_done.append(conn.getresponse().status)
+            except (OSError, http.client.HTTPException):
+                heavy_done.append(0)
+            finally:
+                conn.close()
+
+    def one(probe: Probe) -> tuple[int, float]:
+        conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=60)
+        started = time.perf_counter()
+        send(conn, parts.path, probe)
+        response = conn.getresponse()
+        text = response.read()
+        conn.close()
+        if response.status != 200:
+            reasons.add(f"{probe.name}: {text.decode('utf-8', 'replace').strip()[:120]}")
+        return response.status, time.perf_counter() - started
+
+    for probe in light:  # once before: the server learns that they are light
+        one(probe)
+    threads = [threading.Thread(target=hammer, daemon=True) for _ in range(heavy_clients)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)  # let the heavy queries fill the workers
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    while time.monotonic() < stop - 1.0:
+        for probe in light:
+            status, took = one(probe)
+            statuses[status] = statuses.get(status, 0) + 1
+            latencies.append(took)
+        time.sleep(0.05)
+    for t in threads:
+        t.join(timeout=60)
+    return {
+        "heavy_clients": heavy_clients,
+        "heavy_answers": len(heavy_done),
+        "light_requests": len(latencies),
+        "light_statuses": statuses,
+        "light_p50_ms": round(percentile(latencies, 50) * 1000, 1),
+        "light_p95_ms": round(percentile(latencies, 95) * 1000, 1),
+        "light_max_ms": round(max(latencies, default=float("nan")) * 1000, 1),
+        "light_refusals": sorted(reasons),
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -200,6 +286,11 @@ def main() -> int:
         action="store_true",
         help=f"start the server with a {PROBE_LIMIT:g} s limit and, after the load, send a query past it",
     )
+    parser.add_argument(
+        "--with-lane-probe",
+        action="store_true",
+        help="after the load, time light requests while 16 clients send queries that run to the time limit",
+    )
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 256 or not 0 < args.time_limit <= 3600:
         parser.error("--requests 1..100000, --concurrency 1..256, --time-limit up to 3600 s")
@@ -218,7 +309,8 @@ def main() -> int:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        process = start_server(port, args.server_concurrency, PROBE_LIMIT if args.with_timeout_probe else None)
+        limited = args.with_timeout_probe or args.with_lane_probe
+        process = start_server(port, args.server_concurrency, PROBE_LIMIT if limited else None)
         url = f"http://127.0.0.1:{port}/sparql"
     try:
         tally = Tally()
@@ -238,6 +330,7 @@ def main() -> int:
         time.sleep(0.5)  # let the server reap its last query processes, whose CPU time it then counts
         cpu = cpu_seconds(process.pid) - cpu_before if process is not None and cpu_before is not None else None
         probe = timeout_probe(url) if args.with_timeout_probe else None
+        lanes = lane_probe(url) if args.with_lane_probe else None
     finally:
         if process is not None:
             stop_server(process)
@@ -264,6 +357,8 @@ def main() -> int:
     }
     if probe is not None:
         numbers["timeout_probe"] = probe
+    if lanes is not None:
+        numbers["lane_probe"] = lanes
     if args.json:
         print(json.dumps(numbers, indent=2))
     else:
@@ -287,6 +382,10 @@ def main() -> int:
         if probe is not None:
             print(f"  a query past the {PROBE_LIMIT:g} s limit: HTTP {probe['status']} after {probe['seconds']} s; "
                   f"the next query: HTTP {probe['after']}")  # fmt: skip
+        if lanes is not None:
+            print(f"  light requests while {lanes['heavy_clients']} clients send queries that run to the limit: "
+                  f"p50 {lanes['light_p50_ms']} ms, p95 {lanes['light_p95_ms']} ms, max {lanes['light_max_ms']} ms, "
+                  f"statuses {lanes['light_statuses']}")  # fmt: skip
         if numbers["stopped_by_time_limit"]:
             print(f"  stopped by the time limit of {args.time_limit:g} s")
     return 1 if tally.errors else 0

@@ -233,7 +233,7 @@ def run_scale(args: argparse.Namespace) -> list[dict[str, Any]]:
 
 
 def run_endpoint(args: argparse.Namespace) -> dict[str, Any]:
-    cmd = [sys.executable, str(HERE / "load_test.py"), "--json", "--with-timeout-probe"]
+    cmd = [sys.executable, str(HERE / "load_test.py"), "--json", "--with-timeout-probe", "--with-lane-probe"]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     if not proc.stdout.strip():
         return {"skipped": proc.stderr.strip().splitlines()[-1:] or ["no output"]}
@@ -251,8 +251,10 @@ def endpoint_report(n: dict[str, Any]) -> list[str]:
     lines = [
         "## The endpoint",
         "",
-        f"`bench/load_test.py`: {n['requests']:,} requests of a mix of named and ad-hoc queries, {n['concurrency']} at a",
-        f"time, against `fmkg serve` on the shipped graph ({n['workers']} pre-started query workers, {n['cpus']} CPUs).",
+        f"`bench/load_test.py`: {n['requests']:,} requests of a mix of named and ad-hoc queries and of the other",
+        "routes (an entity IRI's 303, an entity page, an entity's Turtle, a named query bound for the editor, an",
+        f"editor file), {n['concurrency']} at a time, against `fmkg serve` on the shipped graph ({n['workers']} pre-started",
+        f"query workers, {n['cpus']} CPUs).",
         "",
         "| measure | measured | target | met |",
         "| --- | --- | --- | --- |",
@@ -271,9 +273,16 @@ def endpoint_report(n: dict[str, Any]) -> list[str]:
             f"| a query past the {probe.get('limit')} s limit | HTTP {probe.get('status')} after {probe.get('seconds', 0):.2f} s; "
             f"next query HTTP {probe.get('after')} | 503 within the limit + 1 s, server keeps serving | {yes(ok)} |"
         )
+    if lanes := n.get("lane_probe"):
+        refused = sum(v for k, v in lanes["light_statuses"].items() if str(k) != "200")
+        lines.append(
+            f"| light requests while {lanes['heavy_clients']} clients send queries that run to the limit "
+            f"({lanes['light_requests']} requests) | p50 {lanes['light_p50_ms']:.1f} ms, p95 {lanes['light_p95_ms']:.1f} ms, "
+            f"{refused} refused | answered at once, none refused | {yes(refused == 0 and lanes['light_p95_ms'] < 100)} |"
+        )
     lines += [
         "",
-        "Per query (p50): " + ", ".join(f"{k} {v} ms" for k, v in n.get("per_query_p50_ms", {}).items()) + ".",
+        "Per request (p50): " + ", ".join(f"{k} {v} ms" for k, v in n.get("per_query_p50_ms", {}).items()) + ".",
     ]
     return lines
 

@@ -505,6 +505,9 @@ def _probe(header: dict[str, Any], body: bytes) -> Answer:
     if header.get("kind") == "sleep":
         time.sleep(30)
         return Answer(200, "text/plain", b"woke up")
+    if header.get("kind") == "query":  # a query whose body says how long it runs
+        time.sleep(float(body or b"0"))
+        return Answer(200, "text/plain", body)
     return Answer(200, "text/plain", str(os.getpid()).encode())
 
 
@@ -517,6 +520,31 @@ def probe_pool(no_leaks: None) -> Iterator[Pool]:
     pool = Pool(_probe_handler, Limits(timeout=0.5), size=1)
     try:
         yield pool
+    finally:
+        pool.close()
+
+
+def test_heavy_queries_cannot_fill_the_lane_of_light_ones(no_leaks: None) -> None:
+    import threading
+
+    pool = Pool(_probe_handler, Limits(timeout=3.0), size=3, reserved=1)
+    try:
+        header = {"kind": "query", "accept": "application/sparql-results+json"}  # the same header for all
+        assert pool.run(header, b"0").status == 200  # answered at once: known to be light from now on
+        heavy = [threading.Thread(target=pool.run, args=(header, b"2.5")) for _ in range(6)]
+        for t in heavy:
+            t.start()
+        time.sleep(0.3)  # the heavy queries hold every worker they may
+        started = time.monotonic()
+        assert pool.run(header, b"0").status == 200
+        assert time.monotonic() - started < 1.0  # the reserved worker answered it
+        # another query is not light because it shares the header of a light one: it waits its turn
+        assert not pool.is_light(header, b"0.01")
+        # a light query slowed down once by a busy machine stays light (the shortest time is kept)
+        pool._remember(header, b"0", 2.0)
+        assert pool.is_light(header, b"0")
+        for t in heavy:
+            t.join()
     finally:
         pool.close()
 

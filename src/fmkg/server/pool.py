@@ -14,8 +14,8 @@ loaded once, in the zygote, and shared with every worker copy-on-write.
 A worker caps its memory, refuses network connections and new processes (an audit hook), and never
 writes to the graph.
 
-**Lanes.** The pool remembers how long each query text took. A query known to be light (it answered
-within :data:`LIGHT_SECONDS` last time) may use any idle worker; any other query may hold at most all
+**Lanes.** The pool remembers the shortest time each request (header and query text) took. A request
+known to be light (it once answered within :data:`LIGHT_SECONDS`) may use any idle worker; any other query may hold at most all
 workers but :attr:`Pool.reserved`, so heavy queries can never take the last workers from light ones.
 
 Linux and other POSIX systems only (``fork``, ``SCM_RIGHTS``).
@@ -268,19 +268,26 @@ class Pool:
     # --- lanes -------------------------------------------------------------------------------------
 
     @staticmethod
-    def _key(header: dict[str, Any]) -> str:
-        return hashlib.sha1(json.dumps(header, sort_keys=True).encode()).hexdigest()
+    def _key(header: dict[str, Any], body: bytes) -> str:
+        """What identifies a request: its header and its body (a query's text travels in the body)."""
+        h = hashlib.sha1(json.dumps(header, sort_keys=True).encode())
+        h.update(b"\0")
+        h.update(body)
+        return h.hexdigest()
 
-    def is_light(self, header: dict[str, Any]) -> bool:
-        """Whether a request like this one answered within :data:`LIGHT_SECONDS` last time."""
+    def is_light(self, header: dict[str, Any], body: bytes = b"") -> bool:
+        """Whether this very request answered within :data:`LIGHT_SECONDS` last time."""
         with self._history_lock:
-            took = self._history.get(self._key(header))
+            took = self._history.get(self._key(header, body))
         return took is not None and took <= LIGHT_SECONDS
 
-    def _remember(self, header: dict[str, Any], seconds: float) -> None:
-        key = self._key(header)
+    def _remember(self, header: dict[str, Any], body: bytes, seconds: float) -> None:
+        """Keep the shortest time a request took: the graph is read-only, so a request once light stays
+        light, even when a busy machine slowed it down later (else load would push light requests into
+        the heavy lane, behind the very queries the lane protects them from)."""
+        key = self._key(header, body)
         with self._history_lock:
-            self._history[key] = seconds
+            self._history[key] = min(seconds, self._history.get(key, seconds))
             self._history.move_to_end(key)
             while len(self._history) > HISTORY:
                 self._history.popitem(last=False)
@@ -291,7 +298,7 @@ class Pool:
         """Answer one request in a worker (blocking: call it from a thread), within the time limit."""
         limit = self.limits.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
-        light = self.is_light(header)
+        light = self.is_light(header, body)
         if not light and not self._heavy.acquire(timeout=limit):
             return unavailable(f"the server is busy: no worker came free within {limit:g} s")
         try:
@@ -304,14 +311,14 @@ class Pool:
                 reply, payload = _receive(worker.sock, deadline)
             except TimeoutError:
                 self._replace(worker)
-                self._remember(header, limit)
+                self._remember(header, body, limit)
                 return unavailable(
                     f"query cut off: it ran longer than the time limit of {limit:g} s (the server's --timeout)"
                 )
             except (ConnectionError, OSError, ValueError):
                 self._replace(worker)
                 return Answer(500, "text/plain", b"failed: the worker ended without an answer\n")
-            self._remember(header, time.monotonic() - started)
+            self._remember(header, body, time.monotonic() - started)
             self._give_back(worker)
             headers = tuple((str(k), str(v)) for k, v in reply.get("headers", ()))
             return Answer(int(reply["status"]), str(reply["type"]), payload, headers)
@@ -344,7 +351,9 @@ class Pool:
             fresh = self._spawn()
         except OSError:
             return  # the pool shrinks by one; requests still get the others
-        self._give_back(fresh)
+        with self._idle_ready:  # taken last: a worker that has answered before is warm (imports, caches)
+            self._idle.insert(0, fresh)
+            self._idle_ready.notify()
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
