@@ -61,6 +61,8 @@ GRAPH_COMMANDS: dict[str, list[str]] = {
     "export": ["export", "-f", "nt"],
     "viz": ["viz"],
     "validate": ["validate"],
+    "push": ["push", "--endpoint", "http://127.0.0.1:9/store"],  # refused before any connection
+    "build": ["build"],
 }
 
 
@@ -108,6 +110,8 @@ def test_every_command_refuses_a_hostile_data_file(
     args = [*GRAPH_COMMANDS[command]]
     if command in ("export", "viz"):
         args += ["-o", str(tmp_path / "out")]
+    if command == "build":
+        args += ["--out", str(tmp_path / "out")]
     args += ["--no-default", str(path)] if command == "validate" else ["--data", str(path), "--no-default"]
     result = runner.invoke(app, args)
     one_line_error(result, RDF_WHY[name])

@@ -106,3 +106,14 @@ def test_sparql_constraints_see_every_focus_node_in_batches(tmp_path: Path, monk
         batched = validate(kg)
     assert not whole.conforms and len(whole.problems) >= 2
     assert sorted(map(str, batched.problems)) == sorted(map(str, whole.problems))
+
+
+def test_a_graph_too_large_for_pyshacl_is_refused_at_once(runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fmkg.quality import validate as module
+
+    from .conftest import FIXTURES
+
+    monkeypatch.setattr(module, "MAX_TRIPLES", 10)
+    result = runner.invoke(app, ["validate", "--no-default", str(FIXTURES / "tiny.ttl")])
+    assert result.exit_code == 2
+    assert "SHACL validation reads at most 10" in result.output and len(result.output.strip().splitlines()) == 1

@@ -69,13 +69,18 @@ def _label(g: Graph, node: Node) -> str:
     return ""
 
 
-def merged_graph(kg: KnowledgeGraph) -> Graph:
-    """The merge of ``kg`` as an rdflib Graph (what pySHACL reads)."""
+def check_size(kg: KnowledgeGraph) -> None:
+    """Refuse a graph larger than pySHACL can hold in memory here, before any work is done."""
     if len(kg) > MAX_TRIPLES:
         raise FmkgError(
             f"{len(kg):,} triples: SHACL validation reads at most {MAX_TRIPLES:,} (pySHACL holds them in memory); "
             "validate the files in parts with --no-default"
         )
+
+
+def merged_graph(kg: KnowledgeGraph) -> Graph:
+    """The merge of ``kg`` as an rdflib Graph (what pySHACL reads)."""
+    check_size(kg)
     g = Graph()
     for triple in kg.triples():
         g.add(triple)
@@ -92,6 +97,7 @@ def validate(kg: KnowledgeGraph, shapes: Graph | None = None) -> Report:
 
     from fmkg.quality.shacl_sparql import evaluate
 
+    check_size(kg)
     core, violations = evaluate(kg, shapes if shapes is not None else load_shapes())
     data = merged_graph(kg)
     conforms, results, _ = shacl_validate(
