@@ -389,6 +389,12 @@ def test_the_editor_runs_a_named_query_with_no_network(served: str, browser: Any
     page.wait_for_selector("#example-ancestors .note.error")
     assert "no entity" in page.locator("#example-ancestors .note").inner_text()
 
+    # fmkg's prefixes are known: a query using them undeclared gets their PREFIX lines, and no error mark
+    opened.js("fmkgEditor.yasgui.getTab().setQuery('SELECT ?m WHERE { ?m fm:developer org:google } LIMIT 3'); 0")
+    opened.wait("fmkgEditor.yasgui.getTab().getQuery().indexOf('PREFIX org:') >= 0")
+    assert "PREFIX fm: <https://w3id.org/fmkg/ontology#>" in opened.js("fmkgEditor.yasgui.getTab().getQuery()")
+    assert page.locator(".CodeMirror .parseErrorIcon").count() == 0
+
     # the user's own CONSTRUCT query, typed into the editor, and its graph downloads
     opened.js("fmkgEditor.yasgui.getTab().setQuery('CONSTRUCT WHERE { model:gpt-3 ?p ?o }'); 0")
     opened.js("fmkgEditor.yasgui.getTab().getYasqe().query(); 0")

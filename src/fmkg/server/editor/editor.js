@@ -36,6 +36,37 @@
   });
   state.yasgui = yasgui;
 
+  // fmkg's prefixes are known: one a query uses undeclared (typed or pasted) gets its PREFIX line, so
+  // that the editor's syntax check accepts it and a copy of the query works on any endpoint.
+  var PNAME = /(^|[\s{}()\[\],;.^\/|!=])([A-Za-z][\w.-]*):(?=[\w-])/g;
+  function declareKnown(yasqe) {
+    var declared = yasqe.getPrefixesFromQuery() || {};
+    var missing = {};
+    var text = yasqe.getValue();
+    var m;
+    PNAME.lastIndex = 0;
+    while ((m = PNAME.exec(text))) {
+      var prefix = m[2];
+      if (config.prefixes[prefix] && !(prefix in declared)) missing[prefix] = config.prefixes[prefix];
+    }
+    if (Object.keys(missing).length) yasqe.addPrefixes(missing);
+  }
+  function watch(tab) {
+    var yasqe = tab.getYasqe();
+    if (!yasqe || yasqe.fmkgWatched) return;
+    yasqe.fmkgWatched = true;
+    var timer = null;
+    yasqe.on("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { declareKnown(yasqe); }, 400);
+    });
+    declareKnown(yasqe);
+  }
+  watch(yasgui.getTab());
+  yasgui.on("tabSelect", function (instance, id) { setTimeout(function () { watch(yasgui.getTab(id)); }, 0); });
+  yasgui.on("tabAdd", function (instance, id) { setTimeout(function () { var t = yasgui.getTab(id); if (t) watch(t); }, 0); });
+  state.declareKnown = function () { declareKnown(yasgui.getTab().getYasqe()); };
+
   // An fmkg IRI in the results links to its entity page on this server, not to w3id.org.
   function localise(root) {
     var links = root.querySelectorAll('a[href^="' + config.idBase + '"]');
