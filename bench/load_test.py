@@ -229,8 +229,12 @@ def default_workers() -> int:
     return workers()
 
 
-def start_server(port: int, concurrency: int | None, limit: float | None = None) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, concurrency: int | None, limit: float | None = None, cache: bool = True
+) -> subprocess.Popen[bytes]:
     args = [sys.executable, "-m", "fmkg", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if not cache:
+        args += ["--cache-mb", "0"]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
     if limit:
@@ -287,6 +291,11 @@ def main() -> int:
         help=f"start the server with a {PROBE_LIMIT:g} s limit and, after the load, send a query past it",
     )
     parser.add_argument(
+        "--no-answer-cache",
+        action="store_true",
+        help="start the server with --cache-mb 0: every request is evaluated (the mix repeats its requests)",
+    )
+    parser.add_argument(
         "--with-lane-probe",
         action="store_true",
         help="after the load, time light requests while 16 clients send queries that run to the time limit",
@@ -310,7 +319,9 @@ def main() -> int:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         limited = args.with_timeout_probe or args.with_lane_probe
-        process = start_server(port, args.server_concurrency, PROBE_LIMIT if limited else None)
+        process = start_server(
+            port, args.server_concurrency, PROBE_LIMIT if limited else None, cache=not args.no_answer_cache
+        )
         url = f"http://127.0.0.1:{port}/sparql"
     try:
         tally = Tally()
@@ -350,6 +361,7 @@ def main() -> int:
         "max_ms": round(max(every, default=float("nan")) * 1000, 1),
         "per_query_p50_ms": {k: round(statistics.median(v) * 1000, 1) for k, v in sorted(tally.latencies.items())},
         "server_cpu_ms_per_request": round(cpu * 1000 / done, 1) if cpu is not None and done else None,
+        "answer_cache": not args.no_answer_cache,
         "cpus": os.cpu_count(),
         "workers": args.server_concurrency or default_workers(),
         "load_average_1min": round(os.getloadavg()[0], 2),

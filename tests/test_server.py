@@ -549,6 +549,32 @@ def test_heavy_queries_cannot_fill_the_lane_of_light_ones(no_leaks: None) -> Non
         pool.close()
 
 
+def test_a_request_answered_before_is_answered_from_the_cache(no_leaks: None) -> None:
+    pool = Pool(_probe_handler, Limits(timeout=1.0), size=1, cache_bytes=1_000_000)
+    try:
+        header = {"kind": "query"}
+        assert pool.run(header, b"0.3").body == b"0.3"
+        started = time.monotonic()
+        assert pool.run(header, b"0.3").body == b"0.3"
+        assert time.monotonic() - started < 0.1 and pool.cache is not None and pool.cache.hits == 1
+        assert pool.run(header, b"0.2").body == b"0.2"  # another query text: run, not taken from the cache
+        assert pool.run(header, b"5").status == 503  # a refusal says nothing of the graph: never kept
+        assert pool.run(header, b"5").status == 503 and pool.cache.hits == 1
+    finally:
+        pool.close()
+
+
+def test_the_cache_drops_the_least_recently_used_answers() -> None:
+    from fmkg.server.pool import AnswerCache
+
+    cache = AnswerCache(capacity=1600)
+    for n in range(20):
+        cache.put(str(n), Answer(200, "text/plain", b"x" * 100))
+    assert cache.size <= 1600 and cache.get("0") is None and cache.get("19") is not None
+    cache.put("big", Answer(200, "text/plain", b"x" * 200))  # over a sixteenth of the capacity
+    assert cache.get("big") is None
+
+
 def test_workers_have_no_network(probe_pool: Pool) -> None:
     answer = probe_pool.run({"kind": "connect"})
     assert answer.status == 500 and b"socket.connect is not allowed" in answer.body

@@ -56,6 +56,10 @@ def serve(
     max_connections: Annotated[
         int, typer.Option("--max-connections", help="Connections held open at once; more are answered 503.")
     ] = 1000,
+    cache_mb: Annotated[
+        int,
+        typer.Option("--cache-mb", help="MiB of answers kept for requests that come again (0: keep none)."),
+    ] = 64,
     access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
@@ -82,9 +86,11 @@ def serve(
     # Workers share one copy in memory of a small store: faster than each reading it from disk.
     kg = open_graph(ctx, data, no_default, store, store_path, no_cache).resident()
     limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes)
-    config = ServerConfig(limits=limits, prerender_viewer=True)
+    if cache_mb < 0:
+        raise FmkgError("--cache-mb must be 0 (no cache) or more")
+    config = ServerConfig(limits=limits, cache_bytes=cache_mb * 1024 * 1024, prerender_viewer=True)
     if workers is not None:
-        config = ServerConfig(limits=limits, workers=workers, prerender_viewer=True)
+        config = ServerConfig(limits=limits, workers=workers, cache_bytes=cache_mb * 1024 * 1024, prerender_viewer=True)
     application = create_app(kg, config)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(

@@ -54,6 +54,8 @@ class ServerConfig:
     limits: Limits = field(default_factory=Limits)
     workers: int = field(default_factory=default_workers)
     reserved: int = 1
+    #: Bytes of answers kept for requests that come again (the graph does not change while serving); 0: none.
+    cache_bytes: int = 64 * 1024 * 1024
     #: Render the viewer when the server starts (it takes seconds), rather than on the first request for ``/``.
     prerender_viewer: bool = False
 
@@ -112,7 +114,7 @@ def create_app(kg: KnowledgeGraph, config: ServerConfig | None = None, pool: Poo
     def make_handler() -> Handler:
         return handler(kg.reopened(), limits)
 
-    workers = pool or Pool(make_handler, limits, config.workers, config.reserved)
+    workers = pool or Pool(make_handler, limits, config.workers, config.reserved, config.cache_bytes)
 
     @functools.lru_cache(maxsize=16)  # keyed by the URL the client used: a few hosts and formats at most
     def description(endpoint: str, fmt_name: str) -> bytes:

@@ -83,6 +83,43 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+class AnswerCache:
+    """Answers kept by request (header and body), least recently used dropped past ``capacity`` bytes.
+
+    The graph a server answers from never changes while it runs (its store is open read-only), so
+    the same request always gets the same answer: a kept one is sent without a worker. Only answers
+    that say something of the graph are kept (200 and 404), and none larger than a sixteenth of the
+    capacity.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.size = 0
+        self.hits = 0
+        self._kept: OrderedDict[str, Answer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                self.hits += 1
+            return found
+
+    def put(self, key: str, answer: Answer) -> None:
+        if answer.status not in (200, 404) or len(answer.body) * 16 > self.capacity:
+            return
+        with self._lock:
+            if key in self._kept:
+                return
+            self._kept[key] = answer
+            self.size += len(answer.body)
+            while self.size > self.capacity:
+                _, dropped = self._kept.popitem(last=False)
+                self.size -= len(dropped.body)
+
+
 def too_large(why: str) -> Answer:
     """The answer to a request whose result is over a cap: 413 with the reason."""
     return Answer(413, "text/plain", f"result too large: {why}\n".encode())
@@ -229,7 +266,14 @@ class _Worker:
 class Pool:
     """``size`` workers answering requests with ``make_handler()`` (called once in each worker)."""
 
-    def __init__(self, make_handler: Callable[[], Handler], limits: Limits, size: int, reserved: int = 1) -> None:
+    def __init__(
+        self,
+        make_handler: Callable[[], Handler],
+        limits: Limits,
+        size: int,
+        reserved: int = 1,
+        cache_bytes: int = 0,
+    ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.limits = limits
@@ -248,6 +292,7 @@ class Pool:
         self._idle: list[_Worker] = []
         self._idle_ready = threading.Condition()
         self._heavy = threading.BoundedSemaphore(self.size - self.reserved)
+        self.cache = AnswerCache(cache_bytes) if cache_bytes > 0 else None
         self._history: OrderedDict[str, float] = OrderedDict()
         self._history_lock = threading.Lock()
         self._closed = False
@@ -295,7 +340,17 @@ class Pool:
     # --- running -----------------------------------------------------------------------------------
 
     def run(self, header: dict[str, Any], body: bytes = b"", *, timeout: float | None = None) -> Answer:
-        """Answer one request in a worker (blocking: call it from a thread), within the time limit."""
+        """Answer one request in a worker (blocking: call it from a thread), within the time limit;
+        a request answered before is answered from the cache, when the pool has one."""
+        key = self._key(header, body)
+        if self.cache is not None and (kept := self.cache.get(key)) is not None:
+            return kept
+        answer = self._run(header, body, timeout)
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return answer
+
+    def _run(self, header: dict[str, Any], body: bytes, timeout: float | None) -> Answer:
         limit = self.limits.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         light = self.is_light(header, body)
