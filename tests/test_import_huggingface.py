@@ -1,91 +1,288 @@
-"""Hugging Face model cards: base_model with base_model_relation, licence, pipeline tag, datasets, languages."""
+"""The Hugging Face importer: repository ids as identity, the Hub's typed lineage, exact facts, bulk
+input that warns and goes on, and the inputs it reads (JSON Lines, Parquet, cards in two layouts)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from typer.testing import CliRunner
 
 from fmkg import importers
+from fmkg.cli import app
 from fmkg.errors import LoadError
-from fmkg.importers import huggingface
+from fmkg.importers import huggingface as hub
+from fmkg.importers.huggingface.inputs import repo_id_from_path
+from fmkg.importers.huggingface.triples import hub_iri
 from fmkg.importers.merge import ImportResult
 from fmkg.rdf.namespaces import FM, ID
 from fmkg.rdf.sources import graph_files
-from fmkg.store import open_graph
+from fmkg.store import KnowledgeGraph, open_graph
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, SHARED
 
 HERE = FIXTURES / "import" / "huggingface"
+RECORDS = HERE / "hub-2025-04-22.jsonl"
+CARDS = HERE / "cards"
 BASE = [p for p in graph_files() if "imported" not in p.parts]
 
 
-def model(slug: str) -> URIRef:
-    return ID[f"model/{slug}"]
+def model(repo: str) -> URIRef:
+    return URIRef(hub_iri("model", repo))
 
 
 @pytest.fixture(scope="module")
-def result() -> ImportResult:
-    with open_graph(BASE, default=False, cache=False) as base:
-        return importers.run("huggingface", [HERE], output=Path("hf.ttl"), context=base)
+def base() -> Iterator[KnowledgeGraph]:
+    with open_graph(BASE, default=False, cache=False) as kg:
+        yield kg
+
+
+@pytest.fixture(scope="module")
+def result(base: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> ImportResult:
+    out = tmp_path_factory.mktemp("hf") / "hf.ttl"
+    return importers.run("huggingface", [CARDS, RECORDS], output=out, context=base)
+
+
+def test_a_repository_id_is_the_identity(result: ImportResult) -> None:
+    g, m = result.graph, model("example-org/Example-Tuned-7B")
+    assert str(m) == f"{ID}model/hf--example-org--example-tuned-7b"
+    assert (m, FM.huggingFaceId, Literal("example-org/Example-Tuned-7B")) in g
+    assert (m, FM.huggingFacePage, URIRef("https://huggingface.co/example-org/Example-Tuned-7B")) in g
+    assert (m, RDFS.label, Literal("example-org/Example-Tuned-7B", lang="en")) in g
+    assert (m, FM.developer, URIRef(f"{ID}org/hf--example-org")) in g
+
+
+def test_a_known_owner_is_its_organization(result: ImportResult) -> None:
+    assert (model("meta-llama/Llama-2-7b-hf"), FM.developer, URIRef(f"{ID}org/meta")) in result.graph
+
+
+def test_a_curated_repository_is_the_curated_model(result: ImportResult) -> None:
+    # microsoft/phi-2 is model:phi-2 by the crosswalk, so the adapter on the Hub hangs under it
+    g = result.graph
+    assert (model("someone/phi-2-chat-lora"), FM.adapterOf, URIRef(f"{ID}model/phi-2")) in g
+    assert (model("microsoft/phi-2"), None, None) not in g
 
 
 @pytest.mark.parametrize(
     ("child", "prop", "parent"),
     [
-        ("example-tuned-7b", FM.fineTunedFrom, "mistral-7b"),  # by the repository id's name part
-        ("example-merge-13b", FM.mergedFrom, "example-tuned-7b"),
-        ("example-merge-13b", FM.mergedFrom, "mistral-7b"),
-        ("example-tuned-7b-gguf", FM.quantizedFrom, "example-tuned-7b"),
+        ("example-org/Example-Tuned-7B", FM.fineTunedFrom, "mistralai/Mistral-7B-v0.1"),  # a typed tag
+        ("example-org/Example-Tuned-7B-GGUF", FM.quantizedFrom, "example-org/Example-Tuned-7B"),
+        ("example-org/Example-Merge-13B", FM.mergedFrom, "mistralai/Mistral-7B-v0.1"),  # the card's relation
+        ("example-org/Example-LoRA", FM.adapterOf, "meta-llama/Llama-2-7b-hf"),  # inferred: peft
+        ("someone/two-way-merge", FM.mergedFrom, "someone/phi-2-chat-lora"),  # inferred: mergekit
     ],
 )
-def test_base_model_relation_types_the_edge(result: ImportResult, child: str, prop: URIRef, parent: str) -> None:
-    assert (model(child), prop, model(parent)) in result.graph
+def test_lineage_is_typed_as_the_hub_types_it(result: ImportResult, child: str, prop: URIRef, parent: str) -> None:
+    target = URIRef(f"{ID}model/phi-2") if parent == "microsoft/phi-2" else model(parent)
+    assert (model(child), prop, target) in result.graph
+    assert not set(result.graph.triples((model(child), FM.derivedFrom, None)))
 
 
-def test_an_unknown_base_model_is_kept_unresolved(result: ImportResult) -> None:
-    adapter = model("example-lora-adapter")
-    assert (adapter, FM.unresolvedReference, Literal("meta-llama/Llama-2-7b-hf")) in result.graph
-    assert (adapter, FM.license, ID["license/llama-2-community-license"]) in result.graph
-
-
-def test_card_facts(result: ImportResult) -> None:
+def test_an_inferred_relation_records_its_rule(result: ImportResult) -> None:
     g = result.graph
-    tuned = model("example-tuned-7b")
-    assert (tuned, RDF.type, FM.LanguageModel) in g  # pipeline_tag text-generation
-    assert set(g.objects(tuned, DCTERMS.language)) == {
-        Literal("en", datatype=XSD.language),
-        Literal("fr", datatype=XSD.language),
+    rules = {
+        (s_, str(g.value(st, RDF.object)), str(g.value(st, FM.inferredBy)))
+        for st in g.subjects(RDF.type, RDF.Statement)
+        if (s_ := str(g.value(st, RDF.subject)))
     }
-    assert (tuned, FM.license, ID["license/apache-2.0"]) in g
-    dataset = g.value(tuned, FM.trainedOn)
-    assert (dataset, DCTERMS.source, URIRef("https://huggingface.co/datasets/example-org/example-instructions")) in g
+    assert (str(model("example-org/Example-LoRA")), str(model("meta-llama/Llama-2-7b-hf")),
+            "library_name is peft: an adapter") in rules  # fmt: skip
+    assert any(r[0] == str(model("someone/two-way-merge")) and "merge tool" in r[2] for r in rules)
+    # a relation the Hub states is not marked as inferred
+    assert not any(r[0] == str(model("example-org/Example-Tuned-7B-GGUF")) for r in rules)
 
 
-def test_a_repository_id_is_a_name_and_a_source(result: ImportResult) -> None:
-    gguf = model("example-tuned-7b-gguf")
-    assert (gguf, DCTERMS.source, URIRef("https://huggingface.co/example-org/Example-Tuned-7B-GGUF")) in result.graph
+def test_facts_the_hub_states_exactly(result: ImportResult) -> None:
+    g, m = result.graph, model("example-org/Example-Tuned-7B")
+    assert (m, FM.parameterCount, Literal(7241732096, datatype=XSD.integer)) in g
+    assert (m, FM.repositoryCreated, Literal("2024-03-01T10:00:00.000Z", datatype=XSD.dateTime)) in g
+    assert (m, FM.releaseDate, None) not in g  # a repository's date is not a release date
+    assert (m, FM.license, URIRef(f"{ID}license/apache-2.0")) in g
+    assert (m, FM.pipelineTag, Literal("text-generation")) in g
+    assert (m, FM.library, Literal("transformers")) in g
+    assert (m, FM.architectureClass, Literal("MistralForCausalLM")) in g
+    assert (m, FM.modelType, Literal("mistral")) in g
+    assert (m, FM.gated, Literal(False)) in g
+    assert (m, RDF.type, FM.LanguageModel) in g
+    assert {str(o) for o in g.objects(m, DCTERMS.language)} == {"en", "fr"}
+    dataset = URIRef(f"{ID}dataset/hf--example-org--example-instructions")
+    assert (m, FM.trainedOn, dataset) in g
+    assert (
+        dataset,
+        FM.huggingFacePage,
+        URIRef("https://huggingface.co/datasets/example-org/example-instructions"),
+    ) in g
+    llama = model("meta-llama/Llama-2-7b-hf")
+    assert (llama, FM.gated, Literal(True)) in g
+    assert (llama, FM.license, URIRef(f"{ID}license/llama-2-community-license")) in g
 
 
-def test_license_other_reads_license_name(result: ImportResult) -> None:
-    lic = result.graph.value(model("example-merge-13b"), FM.license)
-    assert str(result.graph.value(lic, RDFS.label)) == "example-community-license"
+def test_popularity_is_dated(result: ImportResult) -> None:
+    g, m = result.graph, model("example-org/Example-Tuned-7B")
+    obs = g.value(m, FM.popularity)
+    assert obs is not None
+    assert (obs, DCTERMS.date, Literal("2025-04-22", datatype=XSD.date)) in g  # from the file's name
+    assert (obs, FM.downloads, Literal(1200, datatype=XSD.integer)) in g
+    assert (obs, FM.likes, Literal(15, datatype=XSD.integer)) in g
 
 
-def test_front_matter_errors_name_file_and_line() -> None:
-    bad = HERE.parent / "huggingface-bad"
-    with pytest.raises(LoadError, match="malformed YAML") as info:
-        huggingface.read([bad / "README.md"])
-    assert info.value.line is not None and info.value.line >= 2
-    with pytest.raises(LoadError, match="no model name"):
-        huggingface.read([bad / "no-name.md"])
+def test_other_license_reads_license_name(result: ImportResult) -> None:
+    lic = result.graph.value(model("example-org/Example-Merge-13B"), FM.license)
+    assert result.graph.value(lic, RDFS.label) == Literal("example-community-license", lang="en")
 
 
-def test_an_unclosed_front_matter_is_an_error(tmp_path: Path) -> None:
-    card = tmp_path / "README.md"
-    card.write_text("---\nlicense: mit\n# Example\n", encoding="utf-8")
-    with pytest.raises(LoadError, match="not closed") as info:
-        huggingface.read([card])
-    assert info.value.line == 1
+def test_a_base_model_outside_the_input_is_described_so_no_edge_dangles(result: ImportResult) -> None:
+    g = result.graph
+    for _, _, parent in g.triples((None, FM.fineTunedFrom, None)):
+        assert (parent, RDF.type, None) in g or str(parent) == f"{ID}model/phi-2"
+    assert (model("mistralai/Mistral-7B-v0.1"), FM.huggingFaceId, Literal("mistralai/Mistral-7B-v0.1")) in g
+
+
+def test_bad_and_thin_records_are_warnings_that_are_counted(result: ImportResult) -> None:
+    s = result.summary
+    assert s.tolerated["records not read"] == 2
+    assert s.tolerated["thin records (an id and nothing else)"] == 1
+    assert any(w.startswith(f"{RECORDS}:4: records not read") for w in s.warnings)
+    assert any(w.startswith(f"{RECORDS}:5: records not read: malformed JSON") for w in s.warnings)
+    assert (model("someone/empty"), FM.huggingFaceId, None) in result.graph
+
+
+def test_strict_makes_a_bad_record_an_error(base: KnowledgeGraph, tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match=r"hub-2025-04-22.jsonl:4: .* is not a Hub repository id"):
+        importers.run("huggingface", [RECORDS], output=tmp_path / "x.ttl", context=base, strict=True)
+
+
+def test_card_and_record_of_one_repository_are_one_entity(result: ImportResult) -> None:
+    assert result.summary.duplicates == 2  # Example-Tuned-7B and its GGUF: a card and a record each
+    labels = list(result.graph.objects(model("example-org/Example-Tuned-7B"), RDFS.label))
+    assert len(labels) == 1
+
+
+def test_the_card_prose_is_never_read(result: ImportResult) -> None:
+    assert "FIXTURE CARD TEXT" not in importers.turtle(result).decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "top", "repo"),
+    [
+        ("cards/acme/Model-1/README.md", "cards", "acme/Model-1"),
+        ("hub/models--acme--Model-1/snapshots/abc/README.md", "hub", "acme/Model-1"),
+        ("cards/README.md", "cards", ""),
+    ],
+)
+def test_repository_id_from_where_a_card_lies(path: str, top: str, repo: str) -> None:
+    assert repo_id_from_path(Path(path), Path(top)) == repo
+
+
+def test_streamed_ntriples_equal_the_turtle(base: KnowledgeGraph, result: ImportResult, tmp_path: Path) -> None:
+    lines: list[str] = []
+    hub.stream([CARDS, RECORDS], lines.append, context=base, graph_iri=str(result.graph_iri))
+    streamed = Graph().parse(data="\n".join(lines), format="nt")
+    assert set(streamed) == set(result.graph)
+
+
+def test_parquet_dump_reads_like_the_records(base: KnowledgeGraph, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from datetime import datetime
+
+    rows = [json.loads(line) for line in RECORDS.read_text().splitlines()[:3]]
+    card = "---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n# prose"
+    table = pa.table(
+        {
+            "modelId": [r["id"] for r in rows],
+            "author": [r["author"] for r in rows],
+            "createdAt": [datetime.fromisoformat(r["createdAt"].replace("Z", "+00:00")) for r in rows],
+            "downloads": [r["downloads"] for r in rows],
+            "likes": [r["likes"] for r in rows],
+            "tags": [r["tags"] for r in rows],
+            "pipeline_tag": [r.get("pipeline_tag") for r in rows],
+            "library_name": [r.get("library_name") for r in rows],
+            "card": [card, None, None],
+        }
+    )
+    path = tmp_path / "dump-2025-04-22.parquet"
+    pq.write_table(table, path)
+    lines: list[str] = []
+    h = hub.stream([path], lines.append, context=base, graph_iri="urn:x")
+    g = Graph().parse(data="\n".join(lines), format="nt")
+    assert h.summary.entities == 3
+    m = model("example-org/Example-Tuned-7B")
+    assert (m, FM.fineTunedFrom, model("mistralai/Mistral-7B-v0.1")) in g
+    assert (m, FM.repositoryCreated, Literal("2024-03-01T10:00:00Z", datatype=XSD.dateTime)) in g
+    assert (model("example-org/Example-Tuned-7B-GGUF"), FM.quantizedFrom, m) in g
+
+
+def test_cli_streams_ntriples_and_twice_gives_no_diff(tmp_path: Path) -> None:
+    runner = CliRunner()
+    outs = []
+    for n in (1, 2):
+        out = tmp_path / f"run{n}" / "hub.nt"
+        result = runner.invoke(app, ["import", "huggingface", str(RECORDS), str(CARDS), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert "triples" in result.output
+        outs.append(out.read_bytes())
+    # the graph is named for its file, so compare without the provenance lines
+    first, second = ([ln for ln in o.splitlines() if b"/run" not in ln] for o in outs)
+    assert first == second
+
+
+def test_from_hub_needs_a_filter() -> None:
+    result = CliRunner().invoke(app, ["import", "huggingface", "--from-hub"])
+    assert result.exit_code == 2
+    assert "--author" in result.output
+
+
+def test_filters_without_from_hub_are_refused() -> None:
+    result = CliRunner().invoke(app, ["import", "huggingface", str(RECORDS), "--author", "x"])
+    assert result.exit_code == 2
+    assert "--from-hub" in result.output
+
+
+SLICE = SHARED / "huggingface"
+
+
+@pytest.mark.skipif(not SLICE.is_dir(), reason="../shared/reference is not here")
+def test_the_shared_slice_imports_whole(base: KnowledgeGraph) -> None:
+    """Every record and card imported, distinct repositories distinct, >= 95% of the Hub's typed
+    base-model edges resolved inside the import, parameter counts equal to safetensors.total."""
+    records = [json.loads(line) for line in (SLICE / "hub-models.jsonl").read_text().splitlines()]
+    lines: list[str] = []
+    h = hub.stream([SLICE / "hub-models.jsonl", SLICE / "cards"], lines.append, context=base, graph_iri="urn:x")
+    s = h.summary
+    cards = sum(1 for _ in (SLICE / "cards").rglob("README.md"))
+    assert s.records == len(records) + cards
+    assert s.tolerated["records not read"] == 0
+    assert s.entities == len({r["id"].lower() for r in records} | {
+        "/".join(p.relative_to(SLICE / "cards").parts[:2]).lower() for p in (SLICE / "cards").rglob("README.md")
+    })  # fmt: skip
+    g = Graph().parse(data="\n".join(lines), format="nt")
+    ids = {r["id"].lower() for r in records}
+    typed = [
+        (r["id"], t.split(":", 2))
+        for r in records
+        for t in r["tags"]
+        if t.startswith("base_model:") and t.count(":") >= 2
+    ]
+    inside = [(child, rel, parent) for child, (_, rel, parent) in typed if parent.lower() in ids]
+    assert len(inside) >= 0.95 * len(typed)
+    props = {
+        "finetune": FM.fineTunedFrom,
+        "adapter": FM.adapterOf,
+        "quantized": FM.quantizedFrom,
+        "merge": FM.mergedFrom,
+    }
+    crosswalk = {str(o).lower(): s_ for s_, o in base.subject_objects(FM.huggingFaceId)}
+    for child, rel, parent in inside:
+        me = crosswalk.get(child.lower(), model(child))
+        target = crosswalk.get(parent.lower(), model(parent))
+        assert (me, props[rel], target) in g, (child, rel, parent)
+    for r in records:
+        if total := (r.get("safetensors") or {}).get("total"):
+            me = crosswalk.get(r["id"].lower(), model(r["id"]))
+            assert (me, FM.parameterCount, Literal(total, datatype=XSD.integer)) in g

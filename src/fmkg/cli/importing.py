@@ -67,20 +67,23 @@ def _report(results: list[ImportResult], targets: list[Path]) -> None:
     from fmkg.importers.summary import summary_table
 
     typer.echo(summary_table([r.summary for r in results]), nl=False)
-    warnings = [w for r in results for w in r.summary.warnings]
-    for w in warnings[:10]:
-        typer.echo(f"warning: {w}", err=True)
-    if len(warnings) > 10:
-        typer.echo(f"warning: ... and {len(warnings) - 10} more", err=True)
+    _warnings([w for r in results for w in r.summary.warnings])
     for target in targets:
         typer.echo(f"wrote {target}")
 
 
-def _run(key: str, paths: list[Path], output: Path | None, release: str | None) -> None:
+def _warnings(warnings: list[str]) -> None:
+    for w in warnings[:10]:
+        typer.echo(f"warning: {w}", err=True)
+    if len(warnings) > 10:
+        typer.echo(f"warning: ... and {len(warnings) - 10} more", err=True)
+
+
+def _run(key: str, paths: list[Path], output: Path | None, release: str | None, *, strict: bool = False) -> None:
     from fmkg import importers
 
     with _progress() as progress:
-        result = importers.run(key, paths, output=output, release=release, progress=progress)
+        result = importers.run(key, paths, output=output, release=release, progress=progress, strict=strict)
     target = output or importers.shipped_path(key)
     importers.write(result, target)
     _report([result], [target])
@@ -117,15 +120,93 @@ def ecosystem_graphs(
 
 @import_app.command("huggingface")
 def huggingface(
-    cards: Annotated[
-        list[Path],
-        typer.Argument(metavar="README.md...", help="Model cards (README.md with YAML front matter), or folders."),
-    ],
-    output: OutputOption = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE...",
+            help="Hub records as JSON Lines (.jsonl, the Hub API's model records), a Parquet dump of Hub "
+            "metadata (.parquet), README.md model cards, or folders of cards ({owner}/{name}/README.md or the "
+            "huggingface_hub cache layout).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the graph here instead of into the shipped graph: FILE.nt streams N-Triples (any "
+            "number of records, memory flat), other names get canonical Turtle; atomically.",
+            show_default=False,
+        ),
+    ] = None,
     release: ReleaseOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first record that cannot be read instead of warning.")
+    ] = False,
+    from_hub: Annotated[
+        bool,
+        typer.Option(
+            "--from-hub",
+            help="Fetch the records from the Hub first (needs network and fmkg[hub]): a dated JSON Lines "
+            "snapshot is written to --snapshot-dir, then imported, so the import can be repeated.",
+        ),
+    ] = False,
+    author: Annotated[str | None, typer.Option("--author", help="--from-hub: models of this owner.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="--from-hub: models whose id contains this.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="--from-hub: at most this many records.")] = None,
+    descendants_of: Annotated[
+        str | None,
+        typer.Option("--descendants-of", metavar="ID", help="--from-hub: this repository and its model tree."),
+    ] = None,
+    snapshot_dir: Annotated[
+        Path, typer.Option("--snapshot-dir", help="--from-hub: where the snapshot is written.")
+    ] = Path(),
 ) -> None:
-    """Import Hugging Face model cards: base models and how, licence, pipeline tag, datasets, languages."""
-    _run("huggingface", cards, output, release)
+    """Import Hugging Face Hub models keyed by repository id, with the Hub's typed lineage and exact facts."""
+    from fmkg.importers.huggingface import fetch
+
+    paths = list(inputs or [])
+    if from_hub:
+        if paths:
+            raise FmkgError("give input files or --from-hub, not both")
+        if all(v is None for v in (author, search, limit, descendants_of)):
+            raise FmkgError(
+                "--from-hub needs --author, --search, --descendants-of or --limit: the whole Hub is millions of models"
+            )
+        snapshot = fetch.snapshot(
+            snapshot_dir, author=author, search=search, limit=limit, descendants_of=descendants_of
+        )
+        typer.echo(f"wrote {snapshot}")
+        paths = [snapshot]
+    elif any(v is not None for v in (author, search, limit, descendants_of)):
+        raise FmkgError("--author, --search, --limit and --descendants-of choose what --from-hub fetches")
+    if not paths:
+        raise FmkgError("give Hub records, cards or folders of cards to import, or --from-hub")
+    if output is not None and output.suffix.lower() == ".nt":
+        _stream_hub(paths, output, release, strict)
+        return
+    _run("huggingface", paths, output, release, strict=strict)
+
+
+def _stream_hub(paths: list[Path], output: Path, release: str | None, strict: bool) -> None:
+    """Stream a Hub import into N-Triples: a line written as each record is read."""
+    from fmkg import importers
+    from fmkg.importers import huggingface as hub
+    from fmkg.importers.summary import summary_table
+    from fmkg.output import open_output
+    from fmkg.rdf.sources import graph_iri
+
+    context = importers.load_context("huggingface")
+    with open_output(output) as fh:
+
+        def write(line: str) -> None:
+            fh.write(line.encode("utf-8") + b"\n")
+
+        result = hub.stream(paths, write, context=context, graph_iri=graph_iri(output), release=release, strict=strict)
+    typer.echo(summary_table([result.summary]), nl=False)
+    _warnings(result.summary.warnings)
+    typer.echo(f"wrote {output} ({result.lines:,} triples)")
 
 
 @import_app.command("wikidata")

@@ -20,22 +20,26 @@ if TYPE_CHECKING:
     from fmkg.store import KnowledgeGraph
 
 Reader = Callable[..., SourceData]
+Runner = Callable[..., "ImportResult"]
 
 
 @dataclass(frozen=True)
 class Importer:
-    """A registered importer: the source it reads and the function that reads it."""
+    """A registered importer: the source it reads, and either the function that reads it into records
+    (resolved by name in :mod:`fmkg.importers.merge`) or, for a source that identifies its entities
+    itself, the function that imports it whole."""
 
     info: SourceInfo
-    read: Reader
+    read: Reader | None
     argument: str  # what the command line takes, e.g. "CSV"
+    runner: Runner | None = None
 
 
 #: The importers, in import order.
 REGISTRY: dict[str, Importer] = {
     "epoch": Importer(epoch.INFO, epoch.read, "CSV"),
     "ecosystem-graphs": Importer(ecosystem.INFO, ecosystem.read, "DIR"),
-    "huggingface": Importer(huggingface.INFO, huggingface.read, "README.md..."),
+    "huggingface": Importer(huggingface.INFO, None, "FILE...", runner=huggingface.run),
     "wikidata": Importer(wikidata.INFO, wikidata.read, "JSON"),
 }
 
@@ -77,10 +81,13 @@ def run(
     release: str | None = None,
     context: KnowledgeGraph | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> ImportResult:
     """Read ``paths`` with importer ``key`` and build its graph (nothing is written: see :func:`write`).
 
-    The graph is named for ``output``, or for the shipped file when ``output`` is None.
+    The graph is named for ``output``, or for the shipped file when ``output`` is None. ``strict``
+    makes a record that cannot be read an error for importers that otherwise warn and go on (the
+    others always stop at one).
     """
     from rdflib import URIRef
 
@@ -91,9 +98,14 @@ def run(
     if key not in REGISTRY:
         raise FmkgError(f"no importer {key!r}; choose from {', '.join(REGISTRY)}")
     importer = REGISTRY[key]
-    data = importer.read(list(paths), release=release)
     target = output or shipped_path(key)
     ds = context if context is not None else load_context(key)
+    if importer.runner is not None:
+        return importer.runner(
+            list(paths), context=ds, graph_iri=graph_iri(target), release=release, progress=progress, strict=strict
+        )
+    assert importer.read is not None
+    data = importer.read(list(paths), release=release)
     return build(importer.info, data, ds, URIRef(graph_iri(target)), progress)
 
 

@@ -6,8 +6,10 @@ import hashlib
 import importlib
 import json
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fmkg.errors import LoadError
 
@@ -18,9 +20,9 @@ LINE = "__line__"
 MAX_TEXT_BYTES = 256 * 1024 * 1024
 
 
-def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``limit`` bytes; anything else is a one-line error
-    (a FIFO or a device such as /dev/zero would block or never end)."""
+def _regular(path: Path, limit: int | None) -> None:
+    """Refuse anything but a regular file (of at most ``limit`` bytes): a FIFO or a device such as
+    /dev/zero would block or never end."""
     try:
         info = path.stat()
     except OSError as exc:
@@ -29,14 +31,34 @@ def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
         raise LoadError(path, "cannot read: it is a directory")
     if not stat.S_ISREG(info.st_mode):
         raise LoadError(path, "cannot read: it is not a regular file (a pipe or a device)")
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise LoadError(
             path, f"too large to import: {info.st_size:,} bytes, more than the {limit:,} bytes an importer reads whole"
         )
+
+
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; anything else is a one-line error."""
+    _regular(path, limit)
     try:
         return path.read_bytes()
     except OSError as exc:
         raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def open_regular(path: Path) -> Iterator[BinaryIO]:
+    """A regular file of any size opened to be read as a stream (lines or chunks), with one-line errors."""
+    _regular(path, None)
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    with fh:
+        try:
+            yield fh
+        except OSError as exc:
+            raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
 def read_text(path: Path) -> str:
@@ -53,7 +75,9 @@ def checksum(paths: list[Path]) -> str:
     """``sha256:...`` of the input files' contents, in the order given: names the exact copy imported."""
     h = hashlib.sha256()
     for path in paths:
-        h.update(read_bytes(path))
+        with open_regular(path) as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
     return f"sha256:{h.hexdigest()}"
 
 

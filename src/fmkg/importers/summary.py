@@ -24,6 +24,7 @@ class Summary:
     refused: int = 0
     edges: Counter[str] = field(default_factory=Counter)
     tolerated: Counter[str] = field(default_factory=Counter)
+    figures: dict[str, int] = field(default_factory=dict)  # more counts of this source, in order
     warnings: list[str] = field(default_factory=list)
 
     def row(self) -> dict[str, int | str]:
@@ -59,6 +60,8 @@ def summary_table(summaries: list[Summary]) -> str:
             f"{s.source}: {s.entities} entities, {s.organizations_added} new organizations, "
             f"{s.licenses_added} new licenses; edges: {edges or 'none'}"
         )
+        if s.figures:
+            out.append(f"{s.source}: " + ", ".join(f"{k} {v}" for k, v in s.figures.items()))
         tolerated = dict(s.tolerated)
         if s.refused:
             tolerated["lineage edges refused (cycles)"] = s.refused

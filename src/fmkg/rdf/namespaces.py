@@ -28,6 +28,8 @@ ID_KINDS = (
     "attribute",
     "access",
     "scheme",
+    "observation",
+    "statement",
 )
 
 SCHEMA = Namespace("https://schema.org/")

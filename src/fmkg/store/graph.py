@@ -213,7 +213,7 @@ class KnowledgeGraph:
 
 
 def name_rows(kg: KnowledgeGraph) -> Iterator[tuple[str, str, str, str | None]]:
-    """``(entity, property, text, language)`` of every label, preferred and alternative label."""
+    """``(entity, property, text, language)`` of every label, preferred and alternative label and Hub id."""
     import pyoxigraph as ox
 
     from fmkg.sparql.library import internal_query

@@ -1,0 +1,300 @@
+"""Hub models as N-Triples lines, keyed by repository id, one model at a time.
+
+A Hub model's IRI derives from its repository id (``meta-llama/Llama-2-7b-hf`` is
+``model:hf--meta-llama--llama-2-7b-hf``), unless the graph already holds that repository: the curated
+core states ``fm:huggingFaceId`` for the models, organizations and licences it knows on the Hub
+(``ontology/data/huggingface.ttl``), and a repository listed there is that entity. Base models
+resolve the same way, so no name matching is involved and the import streams: memory grows only with
+the sets of ids seen, never with the triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from fmkg.importers.huggingface.model import HubModel, key
+from fmkg.importers.matching import Resolver, name_key, slugify
+from fmkg.importers.summary import Summary
+from fmkg.names.index import kind_of
+from fmkg.rdf.namespaces import FM, ID
+from fmkg.rdf.terms import literal
+
+if TYPE_CHECKING:
+    from fmkg.importers.records import SourceInfo
+    from fmkg.store import KnowledgeGraph
+
+HUB = "https://huggingface.co/"
+LICENSES_PAGE = "https://huggingface.co/docs/hub/repositories-licenses"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+SOURCE = "<http://purl.org/dc/terms/source>"
+LANGUAGE = "<http://purl.org/dc/terms/language>"
+DATE = "<http://purl.org/dc/terms/date>"
+STATEMENT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement>"
+SUBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>"
+PREDICATE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate>"
+OBJECT = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object>"
+
+
+def _fm(name: str) -> str:
+    return f"<{FM[name]}>"
+
+
+#: Classes for pipeline tags whose meaning is clear; other tags leave a model an fm:AIModel.
+PIPELINE_CLASSES: dict[str, URIRef] = {
+    **dict.fromkeys(
+        (
+            "text-generation",
+            "text2text-generation",
+            "fill-mask",
+            "text-classification",
+            "token-classification",
+            "question-answering",
+            "summarization",
+            "translation",
+            "zero-shot-classification",
+            "sentence-similarity",
+            "table-question-answering",
+        ),
+        FM.LanguageModel,
+    ),
+    "text-to-image": FM.TextToImageModel,
+    **dict.fromkeys(("text-to-video", "image-to-video"), FM.VideoGenerationModel),
+    **dict.fromkeys(
+        ("image-text-to-text", "visual-question-answering", "any-to-any", "video-text-to-text", "audio-text-to-text"),
+        FM.MultimodalModel,
+    ),
+    **dict.fromkeys(("automatic-speech-recognition", "text-to-speech", "text-to-audio"), FM.SpeechModel),
+    **dict.fromkeys(
+        ("image-classification", "object-detection", "image-segmentation", "image-to-image", "depth-estimation"),
+        FM.VisionModel,
+    ),
+}
+
+
+def hub_iri(kind: str, hub_id: str) -> str:
+    """The IRI fmkg gives a Hub entity it does not know otherwise: ``{kind}:hf--{owner}--{name}``, as
+    the huggingface_hub cache names folders (the Hub allows no ``--`` in an id, so no two ids meet)."""
+    return f"{ID}{kind}/hf--{key(hub_id).replace('/', '--')}"
+
+
+@dataclass
+class Crosswalk:
+    """What the graph already knows on the Hub, by lower-cased Hub id: models, organizations, licences."""
+
+    models: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, str] = field(default_factory=dict)
+    licenses: dict[str, str] = field(default_factory=dict)
+    resolver: Resolver | None = None
+
+    @classmethod
+    def from_graph(cls, kg: KnowledgeGraph) -> Crosswalk:
+        """Read every ``fm:huggingFaceId`` of ``kg``, and index its names for licences and organizations."""
+        from fmkg.sparql.library import internal_query
+
+        cw = cls(resolver=Resolver.from_graph(kg))
+        tables = {"model": cw.models, "org": cw.orgs, "license": cw.licenses}
+        for entity, hub_id in kg.query(internal_query("hub-ids"), source="hub-ids"):
+            table = tables.get(kind_of(str(entity)) or "")
+            if table is not None:
+                table[key(str(hub_id))] = str(entity)
+        return cw
+
+    def organization(self, account: str) -> str | None:
+        """The known organization of a Hub account: listed, or an organization labelled exactly so."""
+        if found := self.orgs.get(key(account)):
+            return found
+        if self.resolver is None:
+            return None
+        hits = sorted(i for i in self.resolver.primary.get(name_key(account), ()) if kind_of(i) == "org")
+        return hits[0] if len(hits) == 1 else None
+
+    def license(self, hub_id: str) -> str | None:
+        """The known licence of a Hub licence id (or a custom licence name)."""
+        if found := self.licenses.get(key(hub_id)):
+            return found
+        if self.resolver is None:
+            return None
+        hits = self.resolver.find(hub_id, ("license",))
+        return hits[0] if len(hits) == 1 else None
+
+
+class Emitter:
+    """Turns Hub models into N-Triples lines, minting each organization, licence and dataset once."""
+
+    def __init__(self, info: SourceInfo, crosswalk: Crosswalk, *, observed: str | None = None) -> None:
+        self.info = info
+        self.cw = crosswalk
+        self.observed = observed
+        self.summary = Summary(info.key)
+        self.described: set[str] = set()  # keys of repositories described
+        self.referenced: Counter[str] = Counter()  # keys of base models -> edges pointing at them
+        self.spelling: dict[str, str] = {}  # key of a base model -> its id as first written, until described
+        self.minted: set[str] = set()  # IRIs of organizations, licences and datasets already written
+        self.stated: set[tuple[str, str]] = set()  # (child, base) keys of edges the Hub typed itself
+        self.inferred = 0
+
+    # --- one model -----------------------------------------------------------------------------
+
+    def model_iri(self, repo: str) -> str:
+        return self.cw.models.get(key(repo)) or hub_iri("model", repo)
+
+    def model(self, m: HubModel) -> Iterator[str]:
+        """The lines of one model, with those of the organizations, licences and datasets it is the
+        first to name."""
+        k = key(m.repo)
+        me = f"<{self.model_iri(m.repo)}>"
+        page = f"<{HUB}{m.repo}>"
+        curated = k in self.cw.models
+        if k in self.described:
+            self.summary.duplicates += 1
+        else:
+            self.described.add(k)
+            self.spelling.pop(k, None)
+            self.summary.entities += 1
+            if curated:
+                self.summary.merged += 1
+            else:
+                self.summary.added += 1
+        if not curated:
+            cls = PIPELINE_CLASSES.get(m.pipeline, FM.AIModel)
+            yield f"{me} {A} <{cls}> ."
+            yield f"{me} {LABEL} {literal(m.repo, language='en')} ."
+        yield f"{me} {_fm('huggingFaceId')} {literal(m.repo)} ."
+        yield f"{me} {_fm('huggingFacePage')} {page} ."
+        yield f"{me} {SOURCE} {page} ."
+        if m.owner:
+            org = yield from self._organization(m.owner)
+            yield f"{me} {_fm('developer')} <{org}> ."
+        if m.created:
+            yield f"{me} {_fm('repositoryCreated')} {literal(m.created, datatype=XSD + 'dateTime')} ."
+        for lic in m.licenses:
+            iri = yield from self._license(lic)
+            yield f"{me} {_fm('license')} <{iri}> ."
+        if m.pipeline:
+            yield f"{me} {_fm('pipelineTag')} {literal(m.pipeline)} ."
+        if m.library:
+            yield f"{me} {_fm('library')} {literal(m.library)} ."
+        for arch in m.architectures:
+            yield f"{me} {_fm('architectureClass')} {literal(arch)} ."
+        if m.model_type:
+            yield f"{me} {_fm('modelType')} {literal(m.model_type)} ."
+        if m.gated is not None:
+            yield f"{me} {_fm('gated')} {literal('true' if m.gated else 'false', datatype=XSD + 'boolean')} ."
+        if m.parameters is not None:
+            yield f"{me} {_fm('parameterCount')} {literal(str(m.parameters), datatype=XSD + 'integer')} ."
+        for lang in m.languages:
+            yield f"{me} {LANGUAGE} {literal(lang, datatype=XSD + 'language')} ."
+        for dataset in m.datasets:
+            iri = yield from self._dataset(dataset)
+            yield f"{me} {_fm('trainedOn')} <{iri}> ."
+        if self.observed and (m.downloads is not None or m.likes is not None):
+            obs = f"<{ID}observation/hf--{k.replace('/', '--')}--{self.observed}>"
+            yield f"{me} {_fm('popularity')} {obs} ."
+            yield f"{obs} {A} {_fm('PopularityObservation')} ."
+            yield f"{obs} {DATE} {literal(self.observed, datatype=XSD + 'date')} ."
+            yield f"{obs} {SOURCE} {page} ."
+            if m.downloads is not None:
+                yield f"{obs} {_fm('downloads')} {literal(str(m.downloads), datatype=XSD + 'integer')} ."
+            if m.likes is not None:
+                yield f"{obs} {_fm('likes')} {literal(str(m.likes), datatype=XSD + 'integer')} ."
+        for base in m.bases:
+            b = key(base.repo)
+            if base.inferred and (k, b) in self.stated:
+                continue  # a card without the relation, for an edge a Hub record typed already
+            if not base.inferred:
+                self.stated.add((k, b))
+            parent = f"<{self.model_iri(base.repo)}>"
+            prop = f"<{base.prop}>"
+            yield f"{me} {prop} {parent} ."
+            self.summary.edges["fm:" + base.prop.split("#")[-1]] += 1
+            self.referenced[b] += 1
+            if b not in self.described and b not in self.cw.models:
+                self.spelling.setdefault(b, base.repo)
+            if base.inferred:
+                self.inferred += 1
+                digest = hashlib.sha1(f"{me} {prop} {parent}".encode()).hexdigest()[:20]
+                st = f"<{ID}statement/{digest}>"
+                yield f"{st} {A} {STATEMENT} ."
+                yield f"{st} {SUBJECT} {me} ."
+                yield f"{st} {PREDICATE} {prop} ."
+                yield f"{st} {OBJECT} {parent} ."
+                yield f"{st} {_fm('inferredBy')} {literal(base.inferred)} ."
+                yield f"{st} {SOURCE} {page} ."
+
+    def _organization(self, account: str) -> Generator[str, None, str]:
+        known = self.cw.organization(account)
+        if known:
+            return known
+        iri = hub_iri("org", account)
+        if iri not in self.minted:
+            self.minted.add(iri)
+            self.summary.organizations_added += 1
+            page = f"<{HUB}{account}>"
+            yield f"<{iri}> {A} {_fm('Organization')} ."
+            yield f"<{iri}> {LABEL} {literal(account, language='en')} ."
+            yield f"<{iri}> {_fm('huggingFaceId')} {literal(account)} ."
+            yield f"<{iri}> {_fm('huggingFacePage')} {page} ."
+            yield f"<{iri}> {SOURCE} {page} ."
+        return iri
+
+    def _license(self, hub_id: str) -> Generator[str, None, str]:
+        known = self.cw.license(hub_id)
+        if known:
+            return known
+        iri = f"{ID}license/{slugify(hub_id)}"
+        if iri not in self.minted:
+            self.minted.add(iri)
+            self.summary.licenses_added += 1
+            yield f"<{iri}> {A} {_fm('License')} ."
+            yield f"<{iri}> {LABEL} {literal(hub_id, language='en')} ."
+            yield f"<{iri}> {SOURCE} <{LICENSES_PAGE}> ."
+        return iri
+
+    def _dataset(self, hub_id: str) -> Generator[str, None, str]:
+        iri = hub_iri("dataset", hub_id)
+        if iri not in self.minted:
+            self.minted.add(iri)
+            page = f"<{HUB}datasets/{hub_id}>"
+            yield f"<{iri}> {A} {_fm('Dataset')} ."
+            yield f"<{iri}> {LABEL} {literal(hub_id, language='en')} ."
+            yield f"<{iri}> {_fm('huggingFaceId')} {literal(hub_id)} ."
+            yield f"<{iri}> {_fm('huggingFacePage')} {page} ."
+            yield f"<{iri}> {SOURCE} {page} ."
+        return iri
+
+    # --- the end of the import ---------------------------------------------------------------
+
+    def finish(self) -> Iterator[str]:
+        """Base models named but not described (repositories outside this input): each gets its id,
+        page and label, so no edge dangles."""
+        for k in sorted(self.spelling):
+            repo = self.spelling[k]
+            iri = f"<{hub_iri('model', repo)}>"
+            page = f"<{HUB}{repo}>"
+            yield f"{iri} {A} {_fm('AIModel')} ."
+            yield f"{iri} {LABEL} {literal(repo, language='en')} ."
+            yield f"{iri} {_fm('huggingFaceId')} {literal(repo)} ."
+            yield f"{iri} {_fm('huggingFacePage')} {page} ."
+            yield f"{iri} {SOURCE} {page} ."
+
+    def lineage_figures(self) -> dict[str, int]:
+        """How the base-model edges resolved: to a repository of this input, to the curated graph, or outside."""
+        inside = sum(n for k, n in self.referenced.items() if k in self.described)
+        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.cw.models)
+        total = sum(self.referenced.values())
+        return {
+            "base-model edges": total,
+            "resolved to a repository of this import": inside,
+            "resolved to the curated graph only": curated,
+            "to repositories outside the import": total - inside - curated,
+            "relations inferred": self.inferred,
+        }
