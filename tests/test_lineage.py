@@ -71,6 +71,7 @@ def test_tree_and_dot(runner) -> None:
         "ancestors:",
         "  └── quantized from: Child One (model:child-one, 2022)",
         "      └── fine tuned from: Base One (model:base-one, 2021-03-01)",
+        "  (2 ancestors over 2 generations; fine tuned from 1, quantized from 1)",
     ]
     dot = runner.invoke(app, ["lineage", "base-one", "-f", "dot", *TINY]).output
     assert dot.startswith("digraph lineage {")

@@ -1,6 +1,7 @@
 """Golden answers: every named query on a small fixture graph gives exactly the expected rows, on both stores.
 
-The fixture (``tests/fixtures/golden/``) is two source files over the ontology, made so that each query has
+The fixture (``tests/fixtures/golden/``) is three source files over the ontology (the third shaped as
+the Hub importer writes), made so that each query has
 something to find, including disagreements between sources. The expected answers are in
 ``expected.json``, one entry per case; after changing a query or the fixture, regenerate them with
 ``FMKG_UPDATE_GOLDEN=1 pytest tests/test_named_queries.py`` and read the diff before committing.
@@ -38,6 +39,9 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("risks", "foundation-model-risks-and-attributes", {}),
     ("has-lineage-yes", "has-lineage", {"model": "small", "ancestor": "base"}),
     ("has-lineage-no", "has-lineage", {"model": "base", "ancestor": "small"}),
+    ("hub-top-descendants", "hub-top-descendants", {"model": "base"}),
+    ("quantizations-and-adapters", "quantizations-and-adapters", {"model": "base"}),
+    ("family-depth", "family-depth", {"model": "base"}),
     ("largest-models", "largest-models", {}),
     ("license-conflicts", "license-conflicts", {}),
     ("lineage-edges", "lineage-edges", {}),
@@ -59,7 +63,7 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
 
 @pytest.fixture(scope="module", params=["oxigraph", "memory"])
 def golden(request: pytest.FixtureRequest) -> Iterator[KnowledgeGraph]:
-    files = [ontology_dir() / "fmkg.ttl", GOLDEN / "curated.ttl", GOLDEN / "imported.ttl"]
+    files = [ontology_dir() / "fmkg.ttl", GOLDEN / "curated.ttl", GOLDEN / "imported.ttl", GOLDEN / "hub.ttl"]
     with open_graph(files, default=False, backend=request.param, cache=False) as kg:
         yield kg
 

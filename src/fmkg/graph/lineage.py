@@ -116,15 +116,45 @@ def _tree_lines(lin: Lineage, up: bool) -> list[str]:
     return body
 
 
+def summary(lin: Lineage) -> dict[str, dict[str, object]]:
+    """For each direction walked: how many models, over how many generations (the family tree's depth
+    below the root, or how far back its ancestry goes), and how many edges of each relation."""
+    out: dict[str, dict[str, object]] = {}
+    for title, up in (("ancestors", True), ("descendants", False)):
+        if lin.direction == ("down" if up else "up"):
+            continue
+        dists = [int(str(a["distance"])) for n, a in lin.nodes.items() if n != lin.root]
+        mine = [d for d in dists if (d > 0) == up and d != 0]
+        side = {lin.root, *(n for n, a in lin.nodes.items() if (int(str(a["distance"])) > 0) == up)}
+        relations: dict[str, int] = {}
+        for e in lin.edges:
+            if (e.child if up else e.parent) in side and (e.parent if up else e.child) in side:
+                relations[e.label] = relations.get(e.label, 0) + 1
+        out[title] = {
+            "models": len(mine),
+            "generations": max((abs(d) for d in mine), default=0),
+            "relations": dict(sorted(relations.items(), key=lambda kv: (-kv[1], kv[0]))),
+        }
+    return out
+
+
 def render_tree(lin: Lineage) -> str:
-    """An indented tree: upwards the parents of each model, downwards its derived models."""
+    """An indented tree: upwards the parents of each model, downwards its derived models; each
+    direction ends with its counts."""
     lines = [f"{lin.nodes[lin.root]['label']} ({compact(lin.root)})"]
+    counts = summary(lin)
     for title, up in (("ancestors", True), ("descendants", False)):
         if lin.direction == ("down" if up else "up"):
             continue
         body = _tree_lines(lin, up)
         lines.append(f"{title}:" if body else f"{title}: none")
         lines += ["  " + b for b in body]
+        c = counts[title]
+        if c["models"]:
+            relations = ", ".join(f"{k} {v}" for k, v in c["relations"].items())  # type: ignore[attr-defined]
+            n, gens = c["models"], c["generations"]
+            what = title if n != 1 else title[:-1]
+            lines.append(f"  ({n} {what} over {gens} generation{'s' if gens != 1 else ''}; {relations})")
     return "\n".join(lines) + "\n"
 
 
@@ -136,6 +166,7 @@ def render_json(lin: Lineage) -> str:
         "depth": lin.depth,
         "nodes": [{"iri": iri, **attrs} for iri, attrs in lin.nodes.items()],
         "edges": [asdict(e) for e in lin.edges],
+        "summary": summary(lin),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
