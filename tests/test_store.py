@@ -235,3 +235,32 @@ def test_a_damaged_store_in_a_users_folder_is_an_error_saying_what_to_do(tmp_pat
     (where / "names.sqlite").write_bytes(b"not a database")
     with pytest.raises(LoadError, match="remove the folder"):
         open_graph(files, default=False, location=where)
+
+
+def test_a_large_file_s_digest_is_remembered_but_never_for_other_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fmkg.store import cache
+
+    monkeypatch.setenv("FMKG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "DIGEST_MEMO_BYTES", 10)
+    data = tmp_path / "big.nt"
+    data.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    first = cache.sources_key([data])
+    assert (tmp_path / "cache" / "digests.json").is_file()
+    reads: list[Path] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self == data:
+            reads.append(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    assert cache.sources_key([data]) == first and reads == []  # remembered: not read again
+    before = data.stat()
+    data.write_bytes(b"<urn:a> <urn:b> <urn:d> .\n")  # same size, then the old modification time
+    os.utime(data, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads.clear()
+    assert cache.sources_key([data]) != first  # the status-change time moved: read again
+    assert reads == [data]

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from fmkg.errors import LoadError
+from fmkg.errors import FmkgError, LoadError
 from fmkg.output import process_alive
 
 #: How many stores the cache keeps (the least recently used others are removed).
@@ -60,15 +60,52 @@ def sources_key(files: Sequence[Path]) -> str:
         f"fmkg {__version__} store {FORMAT_VERSION} pyoxigraph {version('pyoxigraph')} py {sys.version_info[:2]}".encode()
     )
     for f in files:
-        h.update(str(f.resolve()).encode() + b"\0")
-        try:
-            with f.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(chunk)
-        except OSError as exc:
-            raise LoadError(f, f"cannot read: {exc.strerror or exc}") from exc
-        h.update(b"\0")
+        h.update(str(f.resolve()).encode() + b"\0" + file_digest(f).encode() + b"\0")
     return h.hexdigest()[:32]
+
+
+#: Files at least this large have their digest remembered (``digests.json`` in the cache folder).
+DIGEST_MEMO_BYTES = 16 * 1024 * 1024
+#: How many remembered digests are kept.
+DIGEST_MEMO_KEEP = 256
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes. A large file's digest is remembered by its identity and change
+    time (path, inode, size, modification and status-change times in nanoseconds): the status-change
+    time moves on every write and cannot be set back, so a remembered digest is never that of other
+    bytes, and a 2 GB file is not read again by every command."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    memo_key = f"{path.resolve()}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+    memo_file = cache_dir() / "digests.json"
+    memo: dict[str, str] = {}
+    if st.st_size >= DIGEST_MEMO_BYTES:
+        with contextlib.suppress(OSError, ValueError):
+            loaded = json.loads(memo_file.read_text(encoding="utf-8"))
+            memo = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+        if memo_key in memo:
+            return memo[memo_key]
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from exc
+    digest = h.hexdigest()
+    if st.st_size >= DIGEST_MEMO_BYTES:
+        memo.pop(memo_key, None)
+        memo[memo_key] = digest
+        kept = dict(list(memo.items())[-DIGEST_MEMO_KEEP:])
+        with contextlib.suppress(OSError, FmkgError):  # a read-only cache folder: the digest is not kept
+            from fmkg.output import write_atomic
+
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(memo_file, json.dumps(kept, indent=0))
+    return digest
 
 
 @dataclass(frozen=True)
