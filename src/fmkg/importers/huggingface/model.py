@@ -22,7 +22,9 @@ from fmkg.importers.fields import as_list, is_placeholder
 from fmkg.rdf.namespaces import FM
 
 #: A repository id as the Hub writes it: ``owner/name`` (old ids such as ``gpt2`` have no owner).
-REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?")
+REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}(?:/[\w.-]{1,96})?", re.ASCII)
+#: An account (owner) name.
+OWNER = re.compile(r"[A-Za-z0-9][\w.-]{0,95}", re.ASCII)
 #: An ISO date-time as the Hub gives it (``2025-01-29T08:29:22.000Z``).
 DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -107,7 +109,8 @@ def parse(data: dict[str, object], where: str) -> HubModel:
         raise BadRecord("no repository id (id or modelId)")
     if not REPO_ID.fullmatch(repo):
         raise BadRecord(f"{repo!r} is not a Hub repository id (owner/name)")
-    owner = _text(data.get("author")) or (repo.split("/", 1)[0] if "/" in repo else "")
+    author = _text(data.get("author"))
+    owner = author if OWNER.fullmatch(author) else (repo.split("/", 1)[0] if "/" in repo else "")
     m = HubModel(repo=repo, where=where, owner=owner)
     tags = _strings(data.get("tags"))
     created = _text(data.get("createdAt"))

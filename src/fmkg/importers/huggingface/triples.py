@@ -11,6 +11,7 @@ the sets of ids seen, never with the triples.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 HUB = "https://huggingface.co/"
 LICENSES_PAGE = "https://huggingface.co/docs/hub/repositories-licenses"
+#: How the Hub's own licence ids look (``apache-2.0``, ``cc-by-nc-4.0``, ``llama3.3``): lower case, no spaces.
+HUB_LICENSE = re.compile(r"[a-z0-9][a-z0-9.+-]*")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 A = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -94,6 +97,7 @@ class Crosswalk:
     orgs: dict[str, str] = field(default_factory=dict)
     licenses: dict[str, str] = field(default_factory=dict)
     resolver: Resolver | None = None
+    memo: dict[str, str | None] = field(default_factory=dict)  # lookups already made
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Crosswalk:
@@ -110,6 +114,19 @@ class Crosswalk:
 
     def organization(self, account: str) -> str | None:
         """The known organization of a Hub account: listed, or an organization labelled exactly so."""
+        k = "org:" + key(account)
+        if k not in self.memo:
+            self.memo[k] = self._organization(account)
+        return self.memo[k]
+
+    def license(self, name: str) -> str | None:
+        """The known licence of a Hub licence id (or a custom licence name)."""
+        k = "license:" + key(name)
+        if k not in self.memo:
+            self.memo[k] = self._license(name)
+        return self.memo[k]
+
+    def _organization(self, account: str) -> str | None:
         if found := self.orgs.get(key(account)):
             return found
         if self.resolver is None:
@@ -117,8 +134,7 @@ class Crosswalk:
         hits = sorted(i for i in self.resolver.primary.get(name_key(account), ()) if kind_of(i) == "org")
         return hits[0] if len(hits) == 1 else None
 
-    def license(self, hub_id: str) -> str | None:
-        """The known licence of a Hub licence id (or a custom licence name)."""
+    def _license(self, hub_id: str) -> str | None:
         if found := self.licenses.get(key(hub_id)):
             return found
         if self.resolver is None:
@@ -135,11 +151,15 @@ class Emitter:
         self.cw = crosswalk
         self.observed = observed
         self.summary = Summary(info.key)
-        self.described: set[str] = set()  # keys of repositories described
-        self.referenced: Counter[str] = Counter()  # keys of base models -> edges pointing at them
+        # Sets of ids hold their hashes (within one process, equal keys have equal hashes): a million
+        # repositories then take tens of megabytes, not hundreds. A collision of two 64-bit hashes
+        # could only miscount a figure or leave out one stub.
+        self.described: set[int] = set()  # repositories described
+        self.referenced: Counter[int] = Counter()  # base models -> edges pointing at them
+        self.curated_hashes = {hash(k) for k in crosswalk.models}
         self.spelling: dict[str, str] = {}  # key of a base model -> its id as first written, until described
         self.minted: set[str] = set()  # IRIs of organizations, licences and datasets already written
-        self.stated: set[tuple[str, str]] = set()  # (child, base) keys of edges the Hub typed itself
+        self.stated: set[int] = set()  # (child, base) of edges the Hub typed itself
         self.inferred = 0
 
     # --- one model -----------------------------------------------------------------------------
@@ -154,10 +174,10 @@ class Emitter:
         me = f"<{self.model_iri(m.repo)}>"
         page = f"<{HUB}{m.repo}>"
         curated = k in self.cw.models
-        if k in self.described:
+        if hash(k) in self.described:
             self.summary.duplicates += 1
         else:
-            self.described.add(k)
+            self.described.add(hash(k))
             self.spelling.pop(k, None)
             self.summary.entities += 1
             if curated:
@@ -177,7 +197,7 @@ class Emitter:
         if m.created:
             yield f"{me} {_fm('repositoryCreated')} {literal(m.created, datatype=XSD + 'dateTime')} ."
         for lic in m.licenses:
-            iri = yield from self._license(lic)
+            iri = yield from self._license(lic, page)
             yield f"{me} {_fm('license')} <{iri}> ."
         if m.pipeline:
             yield f"{me} {_fm('pipelineTag')} {literal(m.pipeline)} ."
@@ -208,16 +228,16 @@ class Emitter:
                 yield f"{obs} {_fm('likes')} {literal(str(m.likes), datatype=XSD + 'integer')} ."
         for base in m.bases:
             b = key(base.repo)
-            if base.inferred and (k, b) in self.stated:
+            if base.inferred and hash((k, b)) in self.stated:
                 continue  # a card without the relation, for an edge a Hub record typed already
             if not base.inferred:
-                self.stated.add((k, b))
+                self.stated.add(hash((k, b)))
             parent = f"<{self.model_iri(base.repo)}>"
             prop = f"<{base.prop}>"
             yield f"{me} {prop} {parent} ."
             self.summary.edges["fm:" + base.prop.split("#")[-1]] += 1
-            self.referenced[b] += 1
-            if b not in self.described and b not in self.cw.models:
+            self.referenced[hash(b)] += 1
+            if hash(b) not in self.described and b not in self.cw.models:
                 self.spelling.setdefault(b, base.repo)
             if base.inferred:
                 self.inferred += 1
@@ -246,17 +266,19 @@ class Emitter:
             yield f"<{iri}> {SOURCE} {page} ."
         return iri
 
-    def _license(self, hub_id: str) -> Generator[str, None, str]:
-        known = self.cw.license(hub_id)
+    def _license(self, name: str, page: str) -> Generator[str, None, str]:
+        """A licence by its Hub id or the custom name a card gives; a new one cites the Hub's list of
+        licence ids when it is on it, else the page of the first repository that names it."""
+        known = self.cw.license(name)
         if known:
             return known
-        iri = f"{ID}license/{slugify(hub_id)}"
+        iri = f"{ID}license/{slugify(name)}"
         if iri not in self.minted:
             self.minted.add(iri)
             self.summary.licenses_added += 1
             yield f"<{iri}> {A} {_fm('License')} ."
-            yield f"<{iri}> {LABEL} {literal(hub_id, language='en')} ."
-            yield f"<{iri}> {SOURCE} <{LICENSES_PAGE}> ."
+            yield f"<{iri}> {LABEL} {literal(name, language='en')} ."
+            yield f"<{iri}> {SOURCE} {f'<{LICENSES_PAGE}>' if HUB_LICENSE.fullmatch(name) else page} ."
         return iri
 
     def _dataset(self, hub_id: str) -> Generator[str, None, str]:
@@ -289,7 +311,7 @@ class Emitter:
     def lineage_figures(self) -> dict[str, int]:
         """How the base-model edges resolved: to a repository of this input, to the curated graph, or outside."""
         inside = sum(n for k, n in self.referenced.items() if k in self.described)
-        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.cw.models)
+        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.curated_hashes)
         total = sum(self.referenced.values())
         return {
             "base-model edges": total,
