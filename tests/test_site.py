@@ -156,3 +156,17 @@ def test_build_writes_the_site_and_check_sees_changes(tmp_path: Path) -> None:
     problems = stale(tiny, out)
     assert any("child-one.html: out of date" in p for p in problems)
     assert any("gone.html: not part of the site any more" in p for p in problems)
+
+
+def test_the_static_site_s_json_ld_links_one_context_and_reads_as_the_inline_document(tiny: KnowledgeGraph) -> None:
+    import json
+
+    site = dict(static.files(tiny))
+    doc = json.loads(site["site/data/model/base-one.jsonld"])
+    assert doc["@context"] == "../../context.jsonld"  # relative to data/{kind}/: the site's one copy
+    assert (Path("/x/site/data/model") / doc["@context"]).resolve().as_posix() == "/x/site/context.jsonld"
+    context = json.loads(site["site/context.jsonld"])
+    inline = entity.description(tiny, "https://w3id.org/fmkg/id/model/base-one", formats.find("jsonld"))
+    doc["@context"] = context["@context"]
+    got = Graph().parse(data=json.dumps(doc), format="json-ld")
+    assert isomorphic(got, Graph().parse(data=inline, format="json-ld"))
