@@ -315,3 +315,28 @@ def test_default_date_is_today_in_utc(hub: FakeHub, tmp_path: Path) -> None:
     path = fetch.snapshot(tmp_path, author="microsoft", endpoint=hub.url)
     assert path.name == f"hub-{datetime.datetime.now(datetime.UTC).date().isoformat()}.jsonl"
     assert ids(path) == ["microsoft/phi-2"]
+
+
+def test_the_command_fetches_a_snapshot_then_imports_it(
+    hub: FakeHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fmkg import huggingface --from-hub``: the snapshot is written, then imported from that file."""
+    from typer.testing import CliRunner
+
+    from fmkg.cli import app
+
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    out = tmp_path / "tree.nt"
+    args = ["import", "huggingface", "--from-hub", "--descendants-of", "BramVanroy/fietje-2"]
+    result = CliRunner().invoke(app, [*args, "--snapshot-dir", str(tmp_path / "snap"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    (snapshot,) = (tmp_path / "snap").iterdir()
+    assert snapshot.name.startswith("hub-") and snapshot.suffix == ".jsonl"
+    assert f"wrote {snapshot}" in result.output
+    text = out.read_text("utf-8")
+    assert '"BramVanroy/fietje-2-instruct"' in text
+    assert (
+        "<https://w3id.org/fmkg/id/model/hf--bramvanroy--fietje-2-instruct> <https://w3id.org/fmkg/ontology#fineTunedFrom> <https://w3id.org/fmkg/id/model/hf--bramvanroy--fietje-2> ."
+        in text
+    )
+    assert "fm:popularity" not in text and "ontology#popularity" in text  # dated by the snapshot's name

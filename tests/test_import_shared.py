@@ -80,8 +80,10 @@ def test_the_shipped_imports_are_what_the_documented_command_makes(regenerated: 
 
 
 def test_the_reference_counts(regenerated: list[ImportResult]) -> None:
-    epoch, eco = regenerated
+    epoch, eco, hub = regenerated
     assert epoch.summary.records == 952 and eco.summary.records == 639
+    assert hub.summary.records == 1077 + 952  # Hub records and cards, every one read
+    assert hub.summary.tolerated["records not read"] == 0
     assert epoch.summary.merged >= 60  # the curated core was cross-checked against Epoch
     assert eco.summary.merged >= 100  # Ecosystem Graphs overlaps the core and Epoch
 

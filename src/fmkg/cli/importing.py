@@ -233,7 +233,10 @@ def wikidata_query() -> None:
 def reference(
     directory: Annotated[
         Path,
-        typer.Argument(metavar="DIR", help="A copy of the reference data: epoch/*.csv and ecosystem-graphs/."),
+        typer.Argument(
+            metavar="DIR",
+            help="A copy of the reference data: epoch/*.csv, ecosystem-graphs/ and huggingface/ (Hub records, cards).",
+        ),
     ],
     release: Annotated[
         list[str] | None,
@@ -244,7 +247,7 @@ def reference(
         ),
     ] = None,
 ) -> None:
-    """Regenerate the shipped imports from the reference data: Epoch, then Ecosystem Graphs, in order."""
+    """Regenerate the shipped imports from the reference data: Epoch, Ecosystem Graphs, then the Hub, in order."""
     from fmkg import importers
 
     releases: dict[str, str] = {}

@@ -43,9 +43,13 @@ REGISTRY: dict[str, Importer] = {
     "wikidata": Importer(wikidata.INFO, wikidata.read, "JSON"),
 }
 
-#: The sources that ``fmkg import reference`` imports into the shipped graph, with their place in a
-#: copy of the reference data (a glob relative to its folder).
-REFERENCE = {"epoch": "epoch/notable_ai_models.csv", "ecosystem-graphs": "ecosystem-graphs"}
+#: The sources that ``fmkg import reference`` imports into the shipped graph, with their places in a
+#: copy of the reference data (globs relative to its folder).
+REFERENCE: dict[str, tuple[str, ...]] = {
+    "epoch": ("epoch/notable_ai_models.csv",),
+    "ecosystem-graphs": ("ecosystem-graphs",),
+    "huggingface": ("huggingface/hub-models.jsonl", "huggingface/cards"),
+}
 
 
 def shipped_path(key: str) -> Path:
@@ -141,11 +145,13 @@ def reference_inputs(directory: Path) -> dict[str, list[Path]]:
     from fmkg.errors import LoadError
 
     inputs: dict[str, list[Path]] = {}
-    for key, pattern in REFERENCE.items():
-        found = sorted(directory.glob(pattern))
-        if not found:
-            raise LoadError(directory / pattern, f"the reference copy has no {pattern} for {key}")
-        inputs[key] = found
+    for key, patterns in REFERENCE.items():
+        inputs[key] = []
+        for pattern in patterns:
+            found = sorted(directory.glob(pattern))
+            if not found:
+                raise LoadError(directory / pattern, f"the reference copy has no {pattern} for {key}")
+            inputs[key] += found
     return inputs
 
 
