@@ -79,7 +79,11 @@ def lineage_from(kg: KnowledgeGraph, root: URIRef, direction: Direction = "both"
         if direction == ("down" if up else "up"):
             continue
         name = "lineage-up" if up else "lineage-down"
-        found += [(str(c), str(p), str(q)) for c, p, q in kg.query(internal_query(name), {"root": root}, source=name)]
+        found += [
+            (c.value, p.value, q.value)
+            for c, p, q in kg.solutions(internal_query(name), {"root": root})
+            if c and p and q
+        ]
     nodes = node_attributes(kg, {str(root)} | {n for c, _, q in found for n in (c, q)})
     g = build(found, relation_labels(kg, LINEAGE), nodes)
     return lineage(g, str(root), direction, depth)

@@ -100,19 +100,18 @@ def node_attributes(kg: KnowledgeGraph, nodes: Iterable[str]) -> dict[str, dict[
     rows = (
         row
         for start in range(0, len(wanted), NODE_BATCH)
-        for row in kg.query(
-            with_choices(template, "node", [URIRef(n) for n in wanted[start : start + NODE_BATCH]]),
-            source="node-attributes",
-        )
+        for row in kg.solutions(with_choices(template, "node", [URIRef(n) for n in wanted[start : start + NODE_BATCH]]))
     )
     for node, cls, released, developer in rows:
-        attrs = out[str(node)]
+        if node is None:
+            continue
+        attrs = out[node.value]
         if cls is not None:
-            attrs["classes"].add(compact(cls))
+            attrs["classes"].add(compact(cls.value))
         if developer is not None:
-            attrs["developers"].add(compact(developer))
-        if released is not None and (not attrs["released"] or str(released) < attrs["released"]):
-            attrs["released"] = str(released)
+            attrs["developers"].add(compact(developer.value))
+        if released is not None and (not attrs["released"] or released.value < attrs["released"]):
+            attrs["released"] = released.value
     for attrs in out.values():
         attrs["classes"] = sorted(attrs["classes"])
         attrs["developers"] = sorted(attrs["developers"])
