@@ -1,14 +1,17 @@
 """fmkg benchmarks, written to ``docs/benchmarks.md`` in one run: the shipped graph, scale, the endpoint.
 
-    python bench/run.py --out docs/benchmarks.md                 # everything (about 40 minutes)
+    python bench/run.py --out docs/benchmarks.md                 # everything (about an hour)
     python bench/run.py --part shipped --out docs/benchmarks.md  # one part; the others are kept
     python bench/run.py --part scale --sizes 10000 --repeats 3   # a quick scale run, printed
+    python bench/run.py --part hub --sizes 20000                 # a quick run of the Hub records
 
 Parts: ``shipped`` (bench/shipped.py: every named query and 30 ad-hoc queries on both stores,
 start-up, validation), ``scale`` (synthetic graphs of 10k, 100k and 1M models on each store: load,
-named queries, lineage, networkx, viewer, N-Triples export, peak memory) and ``endpoint``
-(bench/load_test.py: 2,000 requests at 16 concurrent, and a query past the time limit). Each part's
-numbers are kept in ``--data-dir`` so that rerunning one part rewrites the page with the others.
+named queries, lineage, networkx, viewer, N-Triples export, peak memory), ``endpoint``
+(bench/load_test.py: 2,000 requests at 16 concurrent, and a query past the time limit) and ``hub``
+(bench/hub_scale.py: 100k and 1M synthetic Hub records imported as N-Triples, then the lineage of
+the largest root). Each part's numbers are kept in ``--data-dir`` so that rerunning one part rewrites
+the page with the others. ``--sizes`` applies to ``scale`` and ``hub``; each has its own default.
 
 Each (size, store) runs in its own process so that peak memory is that configuration's alone, and
 each measured step runs in a forked child with a time limit, so one slow query cannot stall the run.
@@ -33,7 +36,7 @@ sys.path.insert(0, str(HERE))
 from timing import machine, seconds, timed  # noqa: E402
 
 ROOT = HERE.parent
-PARTS = ("shipped", "scale", "endpoint")
+PARTS = ("shipped", "scale", "endpoint", "hub")
 SIZES = (10_000, 100_000, 1_000_000)
 STORES = ("memory", "oxigraph", "oxigraph-disk")
 #: The memory store needs about 2 KB per triple in rdflib: beyond this it would not fit in 24 GiB.
@@ -325,13 +328,17 @@ def page(saved: dict[str, Any], command: str) -> str:
         lines += [*endpoint_report(saved["endpoint"]), ""]
     if "scale" in saved:
         lines += [*scale_report(saved["scale"]), ""]
+    if "hub" in saved:
+        import hub_scale
+
+        lines += [*hub_scale.report(saved["hub"].get("results", []), saved["hub"].get("machine")), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--part", choices=[*PARTS, "all"], default="all")
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--sizes", type=int, nargs="+", default=None, help="sizes of the scale and hub parts")
     parser.add_argument("--stores", nargs="+", default=list(STORES), choices=STORES)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=30.0, help="time limit of one measured step, in seconds")
@@ -340,6 +347,8 @@ def main() -> None:
     parser.add_argument("--report-only", action="store_true", help="write the page from the saved results")
     parser.add_argument("--worker", nargs=4, metavar=("SIZE", "STORE", "DATA", "REPEATS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    hub_sizes = args.sizes
+    args.sizes = args.sizes or list(SIZES)
     if args.worker:
         size, store, data, repeats = args.worker
         print(json.dumps(worker(int(size), store, Path(data), int(repeats), args.timeout)))
@@ -364,6 +373,10 @@ def main() -> None:
             done = {(r["size"], r["store"]) for r in fresh}
             kept = [r for r in saved.get("scale", []) if (r["size"], r["store"]) not in done]
             saved["scale"] = sorted([*kept, *fresh], key=lambda r: (r["size"], STORES.index(r["store"])))
+        if "hub" in parts:
+            import hub_scale
+
+            hub_scale.update(saved, hub_sizes or list(hub_scale.SIZES), args.data_dir)
         saved_file.write_text(json.dumps(saved, indent=2) + "\n")
     text = page(saved, "python bench/run.py --out docs/benchmarks.md")
     if args.out:

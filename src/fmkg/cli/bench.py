@@ -10,7 +10,8 @@ import typer
 
 app = typer.Typer()
 bench = typer.Typer(
-    help="Benchmark tools: synthetic graphs shaped like the Hugging Face model tree.", no_args_is_help=True
+    help="Benchmark tools: synthetic graphs and Hub records shaped like the Hugging Face model tree.",
+    no_args_is_help=True,
 )
 app.add_typer(bench, name="bench")
 
@@ -31,3 +32,24 @@ def generate(
         raise FmkgError("--models must be at least 1")
     summary = write(output, models, seed)
     typer.echo(json.dumps(summary.__dict__, indent=2))
+
+
+@bench.command("generate-hub")
+def generate_hub(
+    records: Annotated[int, typer.Option("--records", "-n", help="How many Hub model records to generate.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same file.")] = 0,
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The JSON Lines file to write; a .json summary is written beside it."),
+    ] = Path("hub-models.jsonl"),
+) -> None:
+    """Write synthetic Hugging Face Hub model records (the Hub API's JSON, one a line) with lineage tags."""
+    from dataclasses import asdict
+
+    from fmkg.bench.hub import write
+    from fmkg.errors import FmkgError
+
+    if records < 1:
+        raise FmkgError("--records must be at least 1")
+    summary = write(output, records, seed)
+    typer.echo(json.dumps(asdict(summary), indent=2))
