@@ -155,3 +155,20 @@ def test_node_attributes_are_read_in_batches_that_agree(
     monkeypatch.setattr(network, "NODE_BATCH", 7)
     assert network.node_attributes(shipped, list(whole)) == whole
     assert any(a["developers"] for a in whole.values())
+
+
+@pytest.mark.parametrize("root", ["llama", "phi-2", "deepseek-r1", "alpaca", "gpt-4", "bert"])
+@pytest.mark.parametrize("direction", ["up", "down", "both"])
+def test_the_lineage_index_answers_as_sparql_does(shipped: KnowledgeGraph, root: str, direction: str) -> None:
+    """A persistent store walks its lineage index; the same graph without it reads SPARQL: same lineage."""
+    import dataclasses
+
+    from fmkg.rdf.namespaces import ID
+
+    assert shipped.lineage_index is not None
+    plain = dataclasses.replace(shipped, location=None, _names=shipped.names, _lineage=None)
+    assert plain.lineage_index is None
+    iri = URIRef(f"{ID}model/{root}")
+    indexed, read = lineage_from(shipped, iri, direction), lineage_from(plain, iri, direction)  # type: ignore[arg-type]
+    assert indexed.nodes == read.nodes
+    assert indexed.edges == read.edges

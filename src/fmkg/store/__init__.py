@@ -91,6 +91,7 @@ def _persistent(files: list[Path], location: Path | None) -> KnowledgeGraph:
     """The content-keyed persistent store for ``files``: in the cache, or at ``location``."""
     from fmkg.names.index import NameIndex
     from fmkg.store import cache, oxigraph
+    from fmkg.store.lineage_index import LineageIndex
 
     key = cache.sources_key(files)
     target = location if location is not None else cache.cache_dir() / "stores" / key
@@ -99,8 +100,10 @@ def _persistent(files: list[Path], location: Path | None) -> KnowledgeGraph:
         store = oxigraph.create(folder / "oxigraph")
         loaded = oxigraph.load_files(store, files)
         triples = oxigraph.count_merged(store)
-        draft = KnowledgeGraph(oxigraph.OxigraphBackend(store), (), triples)
-        build_names(draft, folder / "names.sqlite").close()
+        names = build_names(KnowledgeGraph(oxigraph.OxigraphBackend(store), (), triples), folder / "names.sqlite")
+        draft = KnowledgeGraph(oxigraph.OxigraphBackend(store), (), triples, _names=names)
+        LineageIndex.build(draft, folder / "lineage.sqlite").close()
+        names.close()
         oxigraph.finish(store, triples)
         del draft, store
         return cache.Manifest(key, loaded, triples)
@@ -113,6 +116,7 @@ def _persistent(files: list[Path], location: Path | None) -> KnowledgeGraph:
         try:
             impl = oxigraph.OxigraphBackend.open(target / "oxigraph")
             NameIndex.open(target / "names.sqlite").close()
+            LineageIndex.open(target / "lineage.sqlite").close()
         except LoadError as exc:
             if location is not None:  # a user's folder: theirs to remove
                 raise LoadError(target, f"{exc}; remove the folder and fmkg builds the store again") from None

@@ -7,7 +7,8 @@ file, so a changed file gives a new key and a store is never stale. The shipped 
 
 - ``oxigraph/``: the Oxigraph (RocksDB) store;
 - ``fmkg.json``: what it holds (sources, their named graphs and sizes);
-- ``names.sqlite``: the name index (:mod:`fmkg.names.index`).
+- ``names.sqlite``: the name index (:mod:`fmkg.names.index`);
+- ``lineage.sqlite``: the lineage index (:mod:`fmkg.store.lineage_index`).
 
 Building is safe when two processes start at once: a process takes ``stores/<key>.lock`` (others wait
 for it), builds into a hidden folder and renames it into place, so a reader sees a whole store or
@@ -39,7 +40,7 @@ KEEP = 6
 #: Stores unused for less than this many seconds are never removed (another process may read them).
 GRACE = 3600.0
 MANIFEST = "fmkg.json"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def cache_dir() -> Path:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
     from fmkg.names.index import NameIndex
+    from fmkg.store.lineage_index import LineageIndex
 
 
 class Backend(Protocol):
@@ -70,6 +71,9 @@ class KnowledgeGraph:
     _names: NameIndex | None = field(default=None, repr=False)
     #: The name index kept with a persistent store this graph was copied from (see :meth:`resident`).
     names_file: Path | None = None
+    #: Its lineage index, likewise.
+    lineage_file: Path | None = None
+    _lineage: LineageIndex | None = field(default=None, repr=False)
 
     @property
     def backend(self) -> str:
@@ -178,6 +182,17 @@ class KnowledgeGraph:
                 self._names = build_names(self)
         return self._names
 
+    @property
+    def lineage_index(self) -> LineageIndex | None:
+        """The lineage index kept with a persistent store (:mod:`fmkg.store.lineage_index`), else None."""
+        if self._lineage is None:
+            stored = self.lineage_file or (self.location / "lineage.sqlite" if self.location is not None else None)
+            if stored is not None and stored.is_file():
+                from fmkg.store.lineage_index import LineageIndex
+
+                self._lineage = LineageIndex.open(stored)
+        return self._lineage
+
     def label(self, iri: str | Node) -> str:
         """The name shown for an entity (the label rule of :mod:`fmkg.rdf.labels`), else its short IRI."""
         from fmkg.rdf.terms import shorten
@@ -203,14 +218,19 @@ class KnowledgeGraph:
 
         if self.location is None or not isinstance(self.impl, OxigraphBackend) or self.triples_count > limit:
             return self
-        names = self.location / "names.sqlite"
-        return KnowledgeGraph(self.impl.copied_to_memory(), self.sources, self.triples_count, names_file=names)
+        names, lineage = self.location / "names.sqlite", self.location / "lineage.sqlite"
+        return KnowledgeGraph(
+            self.impl.copied_to_memory(), self.sources, self.triples_count, names_file=names, lineage_file=lineage
+        )
 
     def close(self) -> None:
         """Let the store go (the object cannot be used afterwards)."""
         if self._names is not None:
             self._names.close()
             self._names = None
+        if self._lineage is not None:
+            self._lineage.close()
+            self._lineage = None
         self.impl.close()
 
     def __enter__(self) -> KnowledgeGraph:
