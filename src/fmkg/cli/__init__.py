@@ -91,9 +91,17 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+#: The cycle collector's first threshold for a command: a command builds many objects that refcounting
+#: frees, few cycles, and the default (700) made the collector a third of a lineage of 50,000 models.
+GC_THRESHOLD = 100_000
+
+
 def main() -> None:
     """Console-script entry point."""
+    import gc
+
     signal.signal(signal.SIGTERM, _terminate)
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     app()
 
 

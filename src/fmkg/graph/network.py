@@ -55,9 +55,13 @@ def build(
     g = nx.MultiDiGraph()
     for node, attrs in sorted((nodes or {}).items()):
         g.add_node(node, **attrs)
+    keys: dict[str, tuple[str, str]] = {}  # predicate -> (key, label): a handful of predicates, many edges
     for s, p, o in sorted(set(edges)):
-        key = compact(p) if p.startswith(("http://", "https://")) else p
-        g.add_edge(s, o, key=key, relation=key, label=labels.get(p) or local_words(key))
+        if p not in keys:
+            key = compact(p) if p.startswith(("http://", "https://")) else p
+            keys[p] = (key, labels.get(p) or local_words(key))
+        key, label = keys[p]
+        g.add_edge(s, o, key=key, relation=key, label=label)
     return g
 
 

@@ -80,9 +80,29 @@ def _by_length(prefixes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], 
 DISPLAY_PREFIXES: tuple[tuple[str, str], ...] = tuple((p, ns) for p, ns in PREFIXES.items() if p != "graph")
 
 
+@cache
+def _by_namespace(prefixes: tuple[tuple[str, str], ...]) -> dict[str, str] | None:
+    """Namespace -> prefix (the first in :func:`_by_length` order), when every namespace ends in
+    ``/`` or ``#``; else None."""
+    if not all(ns.endswith(("/", "#")) for _, ns in prefixes):
+        return None
+    table: dict[str, str] = {}
+    for prefix, ns in _by_length(prefixes):
+        table.setdefault(ns, prefix)
+    return table
+
+
 def shorten(value: str, prefixes: Mapping[str, str] | tuple[tuple[str, str], ...] = DISPLAY_PREFIXES) -> str:
     """``prefix:local`` for an IRI in one of ``prefixes`` (the longest namespace wins), else the IRI."""
     items = tuple(prefixes.items()) if isinstance(prefixes, Mapping) else prefixes
+    table = _by_namespace(items)
+    if table is not None:  # each namespace ends at a "/" or "#" of the IRI: try those, longest first
+        end = len(value) - 1  # a namespace must leave a local part
+        while (cut := max(value.rfind("/", 0, end), value.rfind("#", 0, end))) >= 0:
+            if (prefix := table.get(value[: cut + 1])) is not None:
+                return f"{prefix}:{value[cut + 1 :]}"
+            end = cut
+        return value
     for prefix, ns in _by_length(items):
         if value.startswith(ns) and len(value) > len(ns):
             return f"{prefix}:{value[len(ns) :]}"
@@ -94,6 +114,8 @@ def compact(term: Node | str | None) -> str:
     with a known prefix, the text of a literal, the label of a blank node."""
     if term is None:
         return ""
+    if type(term) is str:
+        return shorten(term)
     from rdflib import BNode, Literal
 
     if isinstance(term, Literal | BNode):
