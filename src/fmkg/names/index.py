@@ -73,9 +73,9 @@ class NameIndex:
     @classmethod
     def build(cls, names: Iterable[tuple[str, str, str, str | None]], path: Path | None = None) -> NameIndex:
         """An index of ``(entity IRI, property IRI, text, language)`` names; in ``path`` when given."""
-        db = sqlite3.connect(str(path) if path is not None else ":memory:", check_same_thread=False)
-        # The file is new and only renamed into place once built: no journal is needed while it is written.
-        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        from fmkg.store.sqlite import create
+
+        db = create(path, _SCHEMA)
         keys: dict[tuple[str, str], int] = {}
         labels: dict[str, list[tuple[str, str, str | None]]] = {}
         alts: dict[str, list[tuple[tuple[int, str], str]]] = {}
@@ -101,15 +101,10 @@ class NameIndex:
     @classmethod
     def open(cls, path: Path) -> NameIndex:
         """A read-only index built earlier; a :class:`LoadError` when the file is not one (missing, corrupt)."""
-        from fmkg.errors import LoadError
+        from fmkg.store.sqlite import open_read_only
 
-        try:
-            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            db.execute("SELECT key, iri, is_primary FROM names LIMIT 1").fetchall()
-            db.execute("SELECT iri, label FROM display LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            raise LoadError(path, f"cannot open the name index: {exc}") from None
-        return cls(db)
+        probes = ("SELECT key, iri, is_primary FROM names LIMIT 1", "SELECT iri, label FROM display LIMIT 1")
+        return cls(open_read_only(path, "name index", probes))
 
     def candidates(self, name: str, kinds: tuple[str, ...] = ()) -> list[Candidate]:
         """Every entity (of ``kinds``, when given) that ``name`` names, primary matches first."""

@@ -62,10 +62,9 @@ class LineageIndex:
     def build(cls, kg: KnowledgeGraph, path: Path) -> LineageIndex:
         """Read every lineage edge of ``kg`` and the attributes of the models on them into ``path``."""
         from fmkg.rdf.terms import compact
+        from fmkg.store.sqlite import create
 
-        db = sqlite3.connect(str(path), check_same_thread=False)
-        # The file is new and only renamed into place once built: no journal is needed while it is written.
-        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+        db = create(path, _SCHEMA)
         ids: dict[str, int] = {}
         edges: list[tuple[int, str, int]] = []
         for child, prop, parent in kg.solutions(_EDGES.format(props=" ".join(f"<{p}>" for p in LINEAGE))):
@@ -96,15 +95,13 @@ class LineageIndex:
     @classmethod
     def open(cls, path: Path) -> LineageIndex:
         """A read-only index built earlier; a :class:`LoadError` when the file is not one (missing, corrupt)."""
-        from fmkg.errors import LoadError
+        from fmkg.store.sqlite import open_read_only
 
-        try:
-            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-            db.execute("SELECT id, iri, label, released, developers FROM nodes LIMIT 1").fetchall()
-            db.execute("SELECT child, property, parent FROM edges LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            raise LoadError(path, f"cannot open the lineage index: {exc}") from None
-        return cls(db)
+        probes = (
+            "SELECT id, iri, label, released, developers FROM nodes LIMIT 1",
+            "SELECT child, property, parent FROM edges LIMIT 1",
+        )
+        return cls(open_read_only(path, "lineage index", probes))
 
     def node(self, iri: str) -> Attributes | None:
         """The label, release date and developers of a model on a lineage edge, else None."""
