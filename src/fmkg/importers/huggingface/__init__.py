@@ -67,7 +67,8 @@ def stream(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> HubImport:
-    """Import Hub inputs, giving each N-Triples line to ``write`` as it is made."""
+    """Import Hub inputs, giving each N-Triples line to ``write`` as it is made. (``progress`` is
+    accepted for the registry's interface; a stream has no total to show progress against.)"""
     from fmkg.errors import LoadError
     from fmkg.importers.huggingface import inputs
     from fmkg.importers.huggingface.model import BadRecord, parse
@@ -112,8 +113,6 @@ def stream(
         for line in em.model(m):
             write(line)
             lines += 1
-        if progress and summary.records % 1000 == 0:
-            progress("reading", summary.records, 0)
     if not summary.entities and first_problem:
         raise LoadError(first_problem[0], f"nothing imported: {first_problem[1]}")
     for line in em.finish():
