@@ -309,7 +309,28 @@ def endpoint_report(n: dict[str, Any]) -> list[str]:
     return lines
 
 
-def page(saved: dict[str, Any], command: str) -> str:
+#: The heading of each part's section of the page.
+TITLES = {"shipped": "## The shipped graph", "endpoint": "## The endpoint", "scale": "## Scale",
+          "hub": "## Hugging Face Hub records at scale"}  # fmt: skip
+
+
+def kept_sections(text: str) -> dict[str, list[str]]:
+    """The sections of an existing page by part, so that a part without saved results (measured
+    elsewhere, or before ``--data-dir`` was cleaned) keeps what the page says of it."""
+    lines = text.splitlines()
+    out: dict[str, list[str]] = {}
+    for part, title in TITLES.items():
+        start = next((i for i, line in enumerate(lines) if line == title), None)
+        if start is not None:
+            end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+            out[part] = [*lines[start:end]]
+            while out[part] and not out[part][-1].strip():
+                out[part].pop()
+    return out
+
+
+def page(saved: dict[str, Any], command: str, kept: dict[str, list[str]] | None = None) -> str:
+    """The whole page: each part from its saved results, else as ``kept`` from the page before."""
     import shipped
 
     info = machine()
@@ -322,16 +343,20 @@ def page(saved: dict[str, Any], command: str) -> str:
         f"- Packages: {info['packages']}",
         "",
     ]
-    if "shipped" in saved:
-        lines += [*shipped.report(saved["shipped"]), ""]
-    if "endpoint" in saved:
-        lines += [*endpoint_report(saved["endpoint"]), ""]
-    if "scale" in saved:
-        lines += [*scale_report(saved["scale"]), ""]
-    if "hub" in saved:
-        import hub_scale
+    kept = kept or {}
+    for part in ("shipped", "endpoint", "scale", "hub"):
+        if part not in saved:
+            lines += [*kept[part], ""] if part in kept else []
+        elif part == "shipped":
+            lines += [*shipped.report(saved["shipped"]), ""]
+        elif part == "endpoint":
+            lines += [*endpoint_report(saved["endpoint"]), ""]
+        elif part == "scale":
+            lines += [*scale_report(saved["scale"]), ""]
+        else:
+            import hub_scale
 
-        lines += [*hub_scale.report(saved["hub"].get("results", []), saved["hub"].get("machine")), ""]
+            lines += [*hub_scale.report(saved["hub"].get("results", []), saved["hub"].get("machine")), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -378,7 +403,8 @@ def main() -> None:
 
             hub_scale.update(saved, hub_sizes or list(hub_scale.SIZES), args.data_dir)
         saved_file.write_text(json.dumps(saved, indent=2) + "\n")
-    text = page(saved, "python bench/run.py --out docs/benchmarks.md")
+    kept = kept_sections(args.out.read_text(encoding="utf-8")) if args.out and args.out.is_file() else {}
+    text = page(saved, "python bench/run.py --out docs/benchmarks.md", kept)
     if args.out:
         tmp = args.out.with_suffix(".tmp")
         tmp.write_text(text)
