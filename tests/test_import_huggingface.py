@@ -286,3 +286,24 @@ def test_the_shared_slice_imports_whole(base: KnowledgeGraph) -> None:
         if total := (r.get("safetensors") or {}).get("total"):
             me = crosswalk.get(r["id"].lower(), model(r["id"]))
             assert (me, FM.parameterCount, Literal(total, datatype=XSD.integer)) in g
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("dump.parquet", b"not parquet at all", "not a readable Parquet file"),
+        ("records.txt", b"{}", "not a Hub input"),
+        ("empty.jsonl", b"\n\nnot json\n", "nothing imported: malformed JSON"),
+    ],
+)
+def test_a_bad_hub_input_is_a_one_line_error_and_writes_nothing(
+    tmp_path: Path, name: str, content: bytes, why: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    out = tmp_path / "out.nt"
+    result = CliRunner().invoke(app, ["import", "huggingface", str(path), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert why in result.output and str(path) in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == [name]

@@ -114,19 +114,30 @@ def jsonl(path: Path) -> Iterator[RawRecord]:
 def parquet(path: Path, batch_rows: int = 2048) -> Iterator[RawRecord]:
     """The rows of a Parquet dump of Hub metadata, a batch at a time, as Hub API records."""
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
         raise FmkgError("reading Parquet needs pyarrow: pip install 'fmkg[parquet]'") from None
+    with open_regular(path):  # a directory, a FIFO or a device is refused as for the other inputs
+        pass
     try:
         pf = pq.ParquetFile(path)
-    except OSError as exc:
-        raise LoadError(path, f"not a readable Parquet file: {exc}") from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise LoadError(path, f"not a readable Parquet file: {' '.join(str(exc).split())}") from None
     names = set(pf.schema_arrow.names)
     if not names & {"modelId", "id"}:
         raise LoadError(path, "no modelId or id column: not a dump of Hub model records")
     columns = [c for c in (*PARQUET_COLUMNS, "card", "cardData") if c in names]
+    try:
+        yield from _rows(pf, path, batch_rows, columns)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise LoadError(path, f"unreadable Parquet data: {' '.join(str(exc).split())}") from None
+
+
+def _rows(pf: object, path: Path, batch_rows: int, columns: list[str]) -> Iterator[RawRecord]:
+    """The rows of an opened Parquet file, a batch at a time, as Hub API records."""
     row = 0
-    for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):
+    for batch in pf.iter_batches(batch_size=batch_rows, columns=columns):  # type: ignore[attr-defined]
         for values in batch.to_pylist():
             row += 1
             where = f"{path}:row {row}"
