@@ -415,22 +415,43 @@ class _Builder:
         return n
 
     def provenance(self) -> None:
-        g, node = self.g, self.graph_iri
-        g.add((node, RDF.type, FM.SourceGraph))
-        g.add((node, RDFS.label, Literal(f"{self.info.title} (imported)", lang="en")))
-        g.add((node, PROV.wasDerivedFrom, self.source_iri))
-        g.add((node, DCTERMS.source, self.source_iri))
-        if self.info.license:
-            g.add((node, DCTERMS.license, URIRef(self.info.license)))
-        g.add((node, DCTERMS.bibliographicCitation, Literal(self.info.citation)))
-        if self.data.release:
-            g.add((node, DCTERMS.hasVersion, Literal(self.data.release)))
-        if self.data.checksum:
-            g.add((node, DCTERMS.identifier, Literal(self.data.checksum)))
-        g.add((node, FM.recordCount, Literal(self.data.rows, datatype=XSD.integer)))
         dates = sorted(str(d) for r in self.data.records for d in r.dates)
-        if dates:
-            g.add((node, DCTERMS.temporal, Literal(f"{dates[0]}/{dates[-1]}")))
+        for triple in source_graph(
+            self.info, self.graph_iri, records=self.data.rows, release=self.data.release,
+            checksum=self.data.checksum, temporal=f"{dates[0]}/{dates[-1]}" if dates else None,
+        ):  # fmt: skip
+            self.g.add(triple)
+
+
+def source_graph(
+    info: SourceInfo,
+    graph_iri: URIRef,
+    *,
+    records: int,
+    release: str | None,
+    checksum: str,
+    temporal: str | None = None,
+) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The description of an import's named graph: what it was derived from, its licence and credit,
+    which copy (release, checksum), how many records, and the span of its dates."""
+    node, source = graph_iri, URIRef(info.iri)
+    out: list[tuple[URIRef, URIRef, URIRef | Literal]] = [
+        (node, RDF.type, FM.SourceGraph),
+        (node, RDFS.label, Literal(f"{info.title} (imported)", lang="en")),
+        (node, PROV.wasDerivedFrom, source),
+        (node, DCTERMS.source, source),
+        (node, DCTERMS.bibliographicCitation, Literal(info.citation)),
+        (node, FM.recordCount, Literal(records, datatype=XSD.integer)),
+    ]
+    if info.license:
+        out.append((node, DCTERMS.license, URIRef(info.license)))
+    if release:
+        out.append((node, DCTERMS.hasVersion, Literal(release)))
+    if checksum:
+        out.append((node, DCTERMS.identifier, Literal(checksum)))
+    if temporal:
+        out.append((node, DCTERMS.temporal, Literal(temporal)))
+    return out
 
 
 def _month(date: str) -> int | None:

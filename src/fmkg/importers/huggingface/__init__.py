@@ -120,8 +120,16 @@ def stream(
         lines += 1
     if not observed and summary.records:
         summary.tolerated["popularity figures left out: no date (give --release YYYY-MM-DD)"] += 1
-    for line in _provenance(graph_iri, summary.records, release, checksum(_files(paths))):
-        write(line)
+    from rdflib import URIRef
+
+    from fmkg.importers.merge import source_graph
+    from fmkg.rdf.terms import nt
+
+    digest = checksum(_files(paths))
+    for subject, predicate, obj in source_graph(
+        INFO, URIRef(graph_iri), records=summary.records, release=release, checksum=digest
+    ):
+        write(f"{nt(subject)} {nt(predicate)} {nt(obj)} .")
         lines += 1
     summary.figures.update(em.lineage_figures())
     return HubImport(summary, lines, observed)
@@ -131,28 +139,6 @@ def _files(paths: list[Path]) -> list[Path]:
     from fmkg.importers.huggingface.inputs import card_files
 
     return [f for p in paths for f in ([c for c, _ in card_files(p)] if p.is_dir() else [p])]
-
-
-def _provenance(graph_iri: str, records: int, release: str | None, digest: str) -> list[str]:
-    """The source graph's description: what it was derived from, which copy, how many records."""
-    from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
-
-    from fmkg.rdf.namespaces import FM
-    from fmkg.rdf.terms import literal
-
-    g = f"<{graph_iri}>"
-    lines = [
-        f"{g} <{RDF.type}> <{FM.SourceGraph}> .",
-        f"{g} <{RDFS.label}> {literal(INFO.title + ' (imported)', language='en')} .",
-        f"{g} <{PROV.wasDerivedFrom}> <{INFO.iri}> .",
-        f"{g} <{DCTERMS.source}> <{INFO.iri}> .",
-        f"{g} <{DCTERMS.bibliographicCitation}> {literal(INFO.citation)} .",
-        f"{g} <{DCTERMS.identifier}> {literal(digest)} .",
-        f"{g} <{FM.recordCount}> {literal(str(records), datatype=str(XSD.integer))} .",
-    ]
-    if release:
-        lines.append(f"{g} <{DCTERMS.hasVersion}> {literal(release)} .")
-    return lines
 
 
 def run(
