@@ -143,6 +143,15 @@ class Crosswalk:
         return hits[0] if len(hits) == 1 else None
 
 
+def _hub_entity(iri: str, cls: str, hub_id: str, page: str) -> Iterator[str]:
+    """A Hub entity fmkg knows only by its id: its class, the id as label and identifier, its page as source."""
+    yield f"<{iri}> {A} {_fm(cls)} ."
+    yield f"<{iri}> {LABEL} {literal(hub_id, language='en')} ."
+    yield f"<{iri}> {_fm('huggingFaceId')} {literal(hub_id)} ."
+    yield f"<{iri}> {_fm('huggingFacePage')} <{page}> ."
+    yield f"<{iri}> {SOURCE} <{page}> ."
+
+
 class Emitter:
     """Turns Hub models into N-Triples lines, minting each organization, licence and dataset once."""
 
@@ -151,15 +160,12 @@ class Emitter:
         self.cw = crosswalk
         self.observed = observed
         self.summary = Summary(info.key)
-        # Sets of ids hold their hashes (within one process, equal keys have equal hashes): a million
-        # repositories then take tens of megabytes, not hundreds. A collision of two 64-bit hashes
-        # could only miscount a figure or leave out one stub.
-        self.described: set[int] = set()  # repositories described
-        self.referenced: Counter[int] = Counter()  # base models -> edges pointing at them
-        self.curated_hashes = {hash(k) for k in crosswalk.models}
+        # Memory grows with these sets of ids (about 220 bytes a repository, measured at 1M), never with the triples.
+        self.described: set[str] = set()  # keys of repositories described
+        self.referenced: Counter[str] = Counter()  # keys of base models -> edges pointing at them
         self.spelling: dict[str, str] = {}  # key of a base model -> its id as first written, until described
         self.minted: set[str] = set()  # IRIs of organizations, licences and datasets already written
-        self.stated: set[int] = set()  # (child, base) of edges the Hub typed itself
+        self.stated: set[tuple[str, str]] = set()  # (child, base) keys of edges the Hub typed itself
         self.inferred = 0
 
     # --- one model -----------------------------------------------------------------------------
@@ -174,10 +180,10 @@ class Emitter:
         me = f"<{self.model_iri(m.repo)}>"
         page = f"<{HUB}{m.repo}>"
         curated = k in self.cw.models
-        if hash(k) in self.described:
+        if k in self.described:
             self.summary.duplicates += 1
         else:
-            self.described.add(hash(k))
+            self.described.add(k)
             self.spelling.pop(k, None)
             self.summary.entities += 1
             if curated:
@@ -217,7 +223,7 @@ class Emitter:
             iri = yield from self._dataset(dataset)
             yield f"{me} {_fm('trainedOn')} <{iri}> ."
         if self.observed and (m.downloads is not None or m.likes is not None):
-            obs = f"<{ID}observation/hf--{k.replace('/', '--')}--{self.observed}>"
+            obs = f"<{hub_iri('observation', m.repo)}--{self.observed}>"
             yield f"{me} {_fm('popularity')} {obs} ."
             yield f"{obs} {A} {_fm('PopularityObservation')} ."
             yield f"{obs} {DATE} {literal(self.observed, datatype=XSD + 'date')} ."
@@ -228,16 +234,16 @@ class Emitter:
                 yield f"{obs} {_fm('likes')} {literal(str(m.likes), datatype=XSD + 'integer')} ."
         for base in m.bases:
             b = key(base.repo)
-            if base.inferred and hash((k, b)) in self.stated:
+            if base.inferred and (k, b) in self.stated:
                 continue  # a card without the relation, for an edge a Hub record typed already
             if not base.inferred:
-                self.stated.add(hash((k, b)))
+                self.stated.add((k, b))
             parent = f"<{self.model_iri(base.repo)}>"
             prop = f"<{base.prop}>"
             yield f"{me} {prop} {parent} ."
             self.summary.edges["fm:" + base.prop.split("#")[-1]] += 1
-            self.referenced[hash(b)] += 1
-            if hash(b) not in self.described and b not in self.cw.models:
+            self.referenced[b] += 1
+            if b not in self.described and b not in self.cw.models:
                 self.spelling.setdefault(b, base.repo)
             if base.inferred:
                 self.inferred += 1
@@ -258,12 +264,7 @@ class Emitter:
         if iri not in self.minted:
             self.minted.add(iri)
             self.summary.organizations_added += 1
-            page = f"<{HUB}{account}>"
-            yield f"<{iri}> {A} {_fm('Organization')} ."
-            yield f"<{iri}> {LABEL} {literal(account, language='en')} ."
-            yield f"<{iri}> {_fm('huggingFaceId')} {literal(account)} ."
-            yield f"<{iri}> {_fm('huggingFacePage')} {page} ."
-            yield f"<{iri}> {SOURCE} {page} ."
+            yield from _hub_entity(iri, "Organization", account, f"{HUB}{account}")
         return iri
 
     def _license(self, name: str, page: str) -> Generator[str, None, str]:
@@ -285,12 +286,7 @@ class Emitter:
         iri = hub_iri("dataset", hub_id)
         if iri not in self.minted:
             self.minted.add(iri)
-            page = f"<{HUB}datasets/{hub_id}>"
-            yield f"<{iri}> {A} {_fm('Dataset')} ."
-            yield f"<{iri}> {LABEL} {literal(hub_id, language='en')} ."
-            yield f"<{iri}> {_fm('huggingFaceId')} {literal(hub_id)} ."
-            yield f"<{iri}> {_fm('huggingFacePage')} {page} ."
-            yield f"<{iri}> {SOURCE} {page} ."
+            yield from _hub_entity(iri, "Dataset", hub_id, f"{HUB}datasets/{hub_id}")
         return iri
 
     # --- the end of the import ---------------------------------------------------------------
@@ -300,18 +296,12 @@ class Emitter:
         page and label, so no edge dangles."""
         for k in sorted(self.spelling):
             repo = self.spelling[k]
-            iri = f"<{hub_iri('model', repo)}>"
-            page = f"<{HUB}{repo}>"
-            yield f"{iri} {A} {_fm('AIModel')} ."
-            yield f"{iri} {LABEL} {literal(repo, language='en')} ."
-            yield f"{iri} {_fm('huggingFaceId')} {literal(repo)} ."
-            yield f"{iri} {_fm('huggingFacePage')} {page} ."
-            yield f"{iri} {SOURCE} {page} ."
+            yield from _hub_entity(hub_iri("model", repo), "AIModel", repo, f"{HUB}{repo}")
 
     def lineage_figures(self) -> dict[str, int]:
         """How the base-model edges resolved: to a repository of this input, to the curated graph, or outside."""
         inside = sum(n for k, n in self.referenced.items() if k in self.described)
-        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.curated_hashes)
+        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.cw.models)
         total = sum(self.referenced.values())
         return {
             "base-model edges": total,
