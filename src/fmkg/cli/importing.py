@@ -136,7 +136,8 @@ def huggingface(
             "--output",
             "-o",
             help="Write the graph here instead of into the shipped graph: FILE.nt streams N-Triples (any "
-            "number of records, memory flat), other names get canonical Turtle; atomically.",
+            "number of records: memory grows with the ids seen, not the triples), other names get canonical Turtle; "
+            "atomically.",
             show_default=False,
         ),
     ] = None,
