@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from fmkg.errors import FmkgError
-from fmkg.graph.walk import walk
 from fmkg.rdf.namespaces import LINEAGE
-from fmkg.rdf.terms import compact
+from fmkg.rdf.terms import compact, local_words
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -41,59 +41,88 @@ class Lineage:
     edges: list[Edge] = field(default_factory=list)
 
 
-def lineage(g: nx.MultiDiGraph, root: str, direction: Direction = "both", depth: int | None = None) -> Lineage:
-    """Ancestors (``up``), descendants (``down``) or both of ``root`` in a lineage graph."""
+def family(
+    edges: Iterable[Edge],
+    nodes: Mapping[str, Mapping[str, object]],
+    root: str,
+    direction: Direction = "both",
+    depth: int | None = None,
+) -> Lineage:
+    """Ancestors (``up``), descendants (``down``) or both of ``root`` over typed ``edges``.
+
+    A breadth-first walk over plain adjacency lists: ``nodes`` gives what is shown of each model (its
+    label, release date and developers; the short name stands in for a missing label). ``depth`` stops
+    after that many generations; the edges kept are those the walk followed.
+    """
     if depth is not None and depth < 1:
         raise FmkgError("--depth must be at least 1")
     out = Lineage(root=root, direction=direction, depth=depth)
+    above: dict[str, list[Edge]] = {}
+    below: dict[str, list[Edge]] = {}
+    for e in edges:
+        above.setdefault(e.child, []).append(e)
+        below.setdefault(e.parent, []).append(e)
     dist: dict[str, int] = {root: 0}
-    edges: set[Edge] = set()
-    for up in (True, False):
+    followed: set[Edge] = set()
+    for up, hops in ((True, above), (False, below)):
         if direction == ("down" if up else "up"):
             continue
-        reached, followed = walk(g, root, up=up, depth=depth)
-        for node, n in reached.items():
-            if node != root:
-                dist.setdefault(node, n if up else -n)
-        for child, key, parent in followed:
-            edges.add(Edge(child, key, str(g.edges[child, parent, key]["label"]), parent))
+        reached = {root: 0}
+        frontier = [root]
+        while frontier and (depth is None or reached[frontier[0]] < depth):
+            nxt: list[str] = []
+            for node in frontier:
+                n = reached[node] + 1
+                for e in hops.get(node, ()):
+                    followed.add(e)
+                    far = e.parent if up else e.child
+                    if far not in reached:
+                        reached[far] = n
+                        nxt.append(far)
+                        dist.setdefault(far, n if up else -n)
+            frontier = nxt
     for node, n in sorted(dist.items(), key=lambda kv: (kv[1], kv[0])):
-        attrs = dict(g.nodes[node]) if node in g else {}
-        out.nodes[node] = {
-            "label": attrs["label"] if "label" in attrs else compact(node),
-            "distance": n,
-            **_keep(attrs),
-        }
-    out.edges = sorted(edges, key=lambda e: (e.child, e.relation, e.label, e.parent))  # Edge's order, faster
+        attrs = nodes.get(node, {})
+        out.nodes[node] = {"label": attrs.get("label") or compact(node), "distance": n, **_keep(attrs)}
+    out.edges = sorted(followed)  # Edge's own order: child, relation, label, parent
     return out
 
 
+def lineage(g: nx.MultiDiGraph, root: str, direction: Direction = "both", depth: int | None = None) -> Lineage:
+    """:func:`family` of ``root`` in a networkx lineage graph (:func:`fmkg.graph.network.lineage_graph`)."""
+    found = [Edge(c, k, str(d["label"]), p) for c, p, k, d in g.edges(keys=True, data=True)]
+    return family(found, dict(g.nodes(data=True)), root, direction, depth)
+
+
 def lineage_from(kg: KnowledgeGraph, root: URIRef, direction: Direction = "both", depth: int | None = None) -> Lineage:
-    """:func:`lineage` of ``root`` read straight from the store, fetching only the family it reaches.
+    """:func:`family` of ``root`` read straight from the store, fetching only the family it reaches.
 
     A persistent store answers from its lineage index (one recursive SQLite query a direction, the
     attributes with the edges); another graph with two SPARQL queries (the edges above or below the
     root, then the attributes of the models on them). Either way the cost follows the size of the
-    family, not of the graph, and the result is the same.
+    family, not of the graph, and the result is the same. No networkx: a family of 50,000 Hub
+    models is walked over plain lists.
     """
-    from fmkg.graph.network import build, node_attributes, relation_labels
+    from fmkg.graph.network import node_attributes, relation_labels
 
     walks = [w for w in ("up", "down") if direction in (w, "both")]
     index = kg.lineage_index
-    found: list[tuple[str, str, str]] = []
+    found: set[tuple[str, str, str]] = set()
     if index is not None:
         nodes: dict[str, dict[str, object]] = {str(root): index.node(str(root)) or _lone(kg, str(root))}
         for w in walks:
-            found += index.walk(str(root), w, nodes)  # type: ignore[arg-type]
+            found.update(index.walk(str(root), w, nodes))  # type: ignore[arg-type]
     else:
         from fmkg.sparql.library import internal_query
 
         for w in walks:
             text = internal_query(f"lineage-{w}")
-            found += [(c.value, p.value, q.value) for c, p, q in kg.solutions(text, {"root": root}) if c and p and q]
+            found.update((c.value, p.value, q.value) for c, p, q in kg.solutions(text, {"root": root}) if c and p and q)
         nodes = node_attributes(kg, {str(root)} | {n for c, _, q in found for n in (c, q)})
-    g = build(found, relation_labels(kg, LINEAGE), nodes)
-    return lineage(g, str(root), direction, depth)
+    labels = relation_labels(kg, LINEAGE)
+    keys = {p: compact(p) for p in {p for _, p, _ in found}}
+    typed = [Edge(c, keys[p], labels.get(p) or local_words(keys[p]), q) for c, p, q in found]
+    return family(typed, nodes, str(root), direction, depth)
 
 
 def _lone(kg: KnowledgeGraph, iri: str) -> dict[str, object]:
@@ -104,7 +133,7 @@ def _lone(kg: KnowledgeGraph, iri: str) -> dict[str, object]:
     return {k: attrs[k] for k in ("label", "released", "developers")}
 
 
-def _keep(attrs: dict[str, object]) -> dict[str, object]:
+def _keep(attrs: Mapping[str, object]) -> dict[str, object]:
     return {k: attrs[k] for k in ("released", "developers") if k in attrs}
 
 

@@ -34,15 +34,17 @@ _ATTRIBUTES = f"""SELECT ?node ?released ?developer WHERE {{
 }}"""
 _NODE = "SELECT id, label, released, developers FROM nodes WHERE iri = ?"
 #: The walk from the root over the edges, each node once (a cycle ends it): up to parents or down to
-#: children; each edge with both ends' label, release date and developers.
-_WALK = """WITH RECURSIVE reached(id) AS (
+#: children. Every edge the walk follows has both ends in ``reached``, so the models are read once
+#: each (not once an edge) and the edges as integer ids.
+_REACHED = """WITH RECURSIVE reached(id) AS (
   SELECT ? UNION SELECT e.{far} FROM edges e JOIN reached r ON e.{near} = r.id
 )
-SELECT c.iri, c.label, c.released, c.developers, e.property, p.iri, p.label, p.released, p.developers
-FROM edges e JOIN reached r ON e.{near} = r.id JOIN nodes c ON c.id = e.child JOIN nodes p ON p.id = e.parent"""
+"""
+_WALK_NODES = "SELECT n.id, n.iri, n.label, n.released, n.developers FROM reached r JOIN nodes n ON n.id = r.id"
+_WALK_EDGES = "SELECT e.child, e.property, e.parent FROM edges e JOIN reached r ON e.{near} = r.id"
 WALKS = {
-    "up": _WALK.format(near="child", far="parent"),
-    "down": _WALK.format(near="parent", far="child"),
+    direction: (_REACHED.format(near=near, far=far) + _WALK_NODES, (_REACHED + _WALK_EDGES).format(near=near, far=far))
+    for direction, near, far in (("up", "child", "parent"), ("down", "parent", "child"))
 }
 
 Attributes = dict[str, object]
@@ -116,14 +118,13 @@ class LineageIndex:
         row = self.db.execute(_NODE, (root,)).fetchone()
         if row is None:
             return []
-        edges = []
-        for c, cl, cr, cd, prop, p, pl, pr, pd in self.db.execute(WALKS[direction], (row[0],)):
-            edges.append((c, prop, p))
-            if c not in nodes:
-                nodes[c] = _attributes(cl, cr, cd)
-            if p not in nodes:
-                nodes[p] = _attributes(pl, pr, pd)
-        return edges
+        find_nodes, find_edges = WALKS[direction]
+        iris: dict[int, str] = {}
+        for i, iri, label, released, developers in self.db.execute(find_nodes, (row[0],)):
+            iris[i] = iri
+            if iri not in nodes:
+                nodes[iri] = _attributes(label, released, developers)
+        return [(iris[c], prop, iris[p]) for c, prop, p in self.db.execute(find_edges, (row[0],))]
 
     def close(self) -> None:
         self.db.close()
