@@ -307,3 +307,39 @@ def test_a_bad_hub_input_is_a_one_line_error_and_writes_nothing(
     assert why in result.output and str(path) in result.output
     assert "Traceback" not in result.output
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_an_inferred_edge_gives_way_to_the_hubs_type_wherever_it_comes(base: KnowledgeGraph, tmp_path: Path) -> None:
+    # The first record of a repository has only an untyped tag (a fine-tune, inferred); a later one
+    # has the Hub's type for the same edge. The Hub's type wins, though it came second.
+    records = tmp_path / "hub.jsonl"
+    rows = [
+        {"id": "someone/child", "tags": ["base_model:someone/base"]},
+        {"id": "someone/child", "tags": ["base_model:adapter:someone/base"]},
+        {"id": "someone/base", "tags": []},
+        {"id": "someone/other", "tags": ["base_model:someone/base"]},
+    ]
+    records.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    g = importers.run("huggingface", [records], output=tmp_path / "x.ttl", context=base).graph
+    child, other, parent = model("someone/child"), model("someone/other"), model("someone/base")
+    assert set(g.predicate_objects(child)) >= {(FM.adapterOf, parent)}
+    assert (child, FM.fineTunedFrom, parent) not in g
+    assert (other, FM.fineTunedFrom, parent) in g  # nothing typed it otherwise: the inferred edge stays
+    assert {g.value(st, RDF.subject) for st in g.subjects(RDF.type, RDF.Statement)} == {other}
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_the_scratch_ledger_is_deleted(
+    base: KnowledgeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strict: bool
+) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    if strict:
+        with pytest.raises(LoadError):
+            importers.run("huggingface", [RECORDS], output=tmp_path / "x.ttl", context=base, strict=True)
+    else:
+        importers.run("huggingface", [RECORDS], output=tmp_path / "x.ttl", context=base)
+    assert not list(scratch.iterdir())

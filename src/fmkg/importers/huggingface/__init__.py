@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from fmkg.importers.records import SourceInfo
 
 if TYPE_CHECKING:
+    from fmkg.importers.huggingface.inputs import RawRecord
+    from fmkg.importers.huggingface.triples import Emitter
     from fmkg.importers.merge import ImportResult, Progress
     from fmkg.importers.summary import Summary
     from fmkg.store import KnowledgeGraph
@@ -71,7 +73,6 @@ def stream(
     accepted for the registry's interface; a stream has no total to show progress against.)"""
     from fmkg.errors import LoadError
     from fmkg.importers.huggingface import inputs
-    from fmkg.importers.huggingface.model import BadRecord, parse
     from fmkg.importers.huggingface.triples import Crosswalk, Emitter
     from fmkg.importers.readers import checksum
 
@@ -81,8 +82,6 @@ def stream(
     observed = observation_date(paths, release)
     em = Emitter(INFO, Crosswalk.from_graph(context), observed=observed)
     summary = em.summary
-    lines = 0
-
     first_problem: list[str] = []
 
     def warn(kind: str, where: str, detail: str) -> None:
@@ -92,7 +91,46 @@ def stream(
         if summary.tolerated[kind] <= WARNINGS_PER_KIND:
             summary.warnings.append(f"{where}: {kind}: {detail}")
 
-    for raw in inputs.read(paths):
+    try:
+        lines = _models(inputs.read(paths), em, write, strict, warn)
+        if not em.models and first_problem:
+            raise LoadError(first_problem[0], f"nothing imported: {first_problem[1]}")
+        for line in em.finish():
+            write(line)
+            lines += 1
+        summary.figures.update(em.lineage_figures())
+    finally:
+        em.close()
+    if not observed and summary.records:
+        summary.tolerated["popularity figures left out: no date (give --release YYYY-MM-DD)"] += 1
+    from rdflib import URIRef
+
+    from fmkg.importers.merge import source_graph
+    from fmkg.rdf.terms import nt
+
+    digest = checksum(_files(paths))
+    for subject, predicate, obj in source_graph(
+        INFO, URIRef(graph_iri), records=summary.records, release=release, checksum=digest
+    ):
+        write(f"{nt(subject)} {nt(predicate)} {nt(obj)} .")
+        lines += 1
+    return HubImport(summary, lines, observed)
+
+
+def _models(
+    records: Iterable[RawRecord],
+    em: Emitter,
+    write: Callable[[str], None],
+    strict: bool,
+    warn: Callable[[str, str, str], None],
+) -> int:
+    """Write the lines of every record read (a bad one a warning, or an error when ``strict``); how many lines."""
+    from fmkg.errors import LoadError
+    from fmkg.importers.huggingface.model import BadRecord, parse
+
+    summary = em.summary
+    lines = 0
+    for raw in records:
         summary.records += 1
         if raw.data is None:
             if strict:
@@ -113,26 +151,7 @@ def stream(
         for line in em.model(m):
             write(line)
             lines += 1
-    if not summary.entities and first_problem:
-        raise LoadError(first_problem[0], f"nothing imported: {first_problem[1]}")
-    for line in em.finish():
-        write(line)
-        lines += 1
-    if not observed and summary.records:
-        summary.tolerated["popularity figures left out: no date (give --release YYYY-MM-DD)"] += 1
-    from rdflib import URIRef
-
-    from fmkg.importers.merge import source_graph
-    from fmkg.rdf.terms import nt
-
-    digest = checksum(_files(paths))
-    for subject, predicate, obj in source_graph(
-        INFO, URIRef(graph_iri), records=summary.records, release=release, checksum=digest
-    ):
-        write(f"{nt(subject)} {nt(predicate)} {nt(obj)} .")
-        lines += 1
-    summary.figures.update(em.lineage_figures())
-    return HubImport(summary, lines, observed)
+    return lines
 
 
 def _files(paths: list[Path]) -> list[Path]:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rdflib import URIRef
@@ -83,6 +84,10 @@ PIPELINE_CLASSES: dict[str, URIRef] = {
 }
 
 
+#: How many account and licence lookups the crosswalk remembers before it starts afresh.
+MEMO = 100_000
+
+
 def hub_iri(kind: str, hub_id: str) -> str:
     """The IRI fmkg gives a Hub entity it does not know otherwise: ``{kind}:hf--{owner}--{name}``, as
     the huggingface_hub cache names folders (the Hub allows no ``--`` in an id, so no two ids meet)."""
@@ -97,7 +102,7 @@ class Crosswalk:
     orgs: dict[str, str] = field(default_factory=dict)
     licenses: dict[str, str] = field(default_factory=dict)
     resolver: Resolver | None = None
-    memo: dict[str, str | None] = field(default_factory=dict)  # lookups already made
+    memo: dict[str, str | None] = field(default_factory=dict)  # lookups already made, at most MEMO of them
 
     @classmethod
     def from_graph(cls, kg: KnowledgeGraph) -> Crosswalk:
@@ -114,16 +119,17 @@ class Crosswalk:
 
     def organization(self, account: str) -> str | None:
         """The known organization of a Hub account: listed, or an organization labelled exactly so."""
-        k = "org:" + key(account)
-        if k not in self.memo:
-            self.memo[k] = self._organization(account)
-        return self.memo[k]
+        return self._remember("org:" + key(account), self._organization, account)
 
     def license(self, name: str) -> str | None:
         """The known licence of a Hub licence id (or a custom licence name)."""
-        k = "license:" + key(name)
+        return self._remember("license:" + key(name), self._license, name)
+
+    def _remember(self, k: str, look_up: Callable[[str], str | None], name: str) -> str | None:
         if k not in self.memo:
-            self.memo[k] = self._license(name)
+            if len(self.memo) >= MEMO:
+                self.memo.clear()  # a bounded memo: the Hub has millions of accounts, most met once
+            self.memo[k] = look_up(name)
         return self.memo[k]
 
     def _organization(self, account: str) -> str | None:
@@ -153,19 +159,26 @@ def _hub_entity(iri: str, cls: str, hub_id: str, page: str) -> Iterator[str]:
 
 
 class Emitter:
-    """Turns Hub models into N-Triples lines, minting each organization, licence and dataset once."""
+    """Turns Hub models into N-Triples lines, minting each organization, licence and dataset once.
 
-    def __init__(self, info: SourceInfo, crosswalk: Crosswalk, *, observed: str | None = None) -> None:
+    A model's own lines and the edges the Hub typed are given as the model is read; what needs the
+    whole input (organizations, licences and datasets written once, inferred edges the Hub did not
+    type elsewhere, labels for bases outside the input) comes from :meth:`finish`. The ids met on the
+    way are kept in a :class:`~fmkg.importers.huggingface.ledger.Ledger` on disk, so memory does not
+    grow with the number of repositories; :meth:`close` deletes it.
+    """
+
+    def __init__(
+        self, info: SourceInfo, crosswalk: Crosswalk, *, observed: str | None = None, scratch: Path | None = None
+    ) -> None:
+        from fmkg.importers.huggingface.ledger import Ledger
+
         self.info = info
         self.cw = crosswalk
         self.observed = observed
         self.summary = Summary(info.key)
-        # Memory grows with these sets of ids (about 220 bytes a repository, measured at 1M), never with the triples.
-        self.described: set[str] = set()  # keys of repositories described
-        self.referenced: Counter[str] = Counter()  # keys of base models -> edges pointing at them
-        self.spelling: dict[str, str] = {}  # key of a base model -> its id as first written, until described
-        self.minted: set[str] = set()  # IRIs of organizations, licences and datasets already written
-        self.stated: set[tuple[str, str]] = set()  # (child, base) keys of edges the Hub typed itself
+        self.ledger = Ledger(crosswalk.models, scratch)
+        self.models = 0  # models written so far (a repository given twice counts twice)
         self.inferred = 0
 
     # --- one model -----------------------------------------------------------------------------
@@ -179,18 +192,9 @@ class Emitter:
         k = key(m.repo)
         me = f"<{self.model_iri(m.repo)}>"
         page = f"<{HUB}{m.repo}>"
-        curated = k in self.cw.models
-        if k in self.described:
-            self.summary.duplicates += 1
-        else:
-            self.described.add(k)
-            self.spelling.pop(k, None)
-            self.summary.entities += 1
-            if curated:
-                self.summary.merged += 1
-            else:
-                self.summary.added += 1
-        if not curated:
+        self.ledger.add("described", k)
+        self.models += 1
+        if k not in self.cw.models:
             cls = PIPELINE_CLASSES.get(m.pipeline, FM.AIModel)
             yield f"{me} {A} <{cls}> ."
             yield f"{me} {LABEL} {literal(m.repo, language='en')} ."
@@ -198,12 +202,12 @@ class Emitter:
         yield f"{me} {_fm('huggingFacePage')} {page} ."
         yield f"{me} {SOURCE} {page} ."
         if m.owner:
-            org = yield from self._organization(m.owner)
+            org = self._organization(m.owner)
             yield f"{me} {_fm('developer')} <{org}> ."
         if m.created:
             yield f"{me} {_fm('repositoryCreated')} {literal(m.created, datatype=XSD + 'dateTime')} ."
         for lic in m.licenses:
-            iri = yield from self._license(lic, page)
+            iri = self._license(lic, page)
             yield f"{me} {_fm('license')} <{iri}> ."
         if m.pipeline:
             yield f"{me} {_fm('pipelineTag')} {literal(m.pipeline)} ."
@@ -220,7 +224,7 @@ class Emitter:
         for lang in m.languages:
             yield f"{me} {LANGUAGE} {literal(lang, datatype=XSD + 'language')} ."
         for dataset in m.datasets:
-            iri = yield from self._dataset(dataset)
+            iri = self._dataset(dataset)
             yield f"{me} {_fm('trainedOn')} <{iri}> ."
         if self.observed and (m.downloads is not None or m.likes is not None):
             obs = f"<{hub_iri('observation', m.repo)}--{self.observed}>"
@@ -234,75 +238,93 @@ class Emitter:
                 yield f"{obs} {_fm('likes')} {literal(str(m.likes), datatype=XSD + 'integer')} ."
         for base in m.bases:
             b = key(base.repo)
-            if base.inferred and (k, b) in self.stated:
-                continue  # a card without the relation, for an edge a Hub record typed already
-            if not base.inferred:
-                self.stated.add((k, b))
             parent = f"<{self.model_iri(base.repo)}>"
             prop = f"<{base.prop}>"
-            yield f"{me} {prop} {parent} ."
-            self.summary.edges["fm:" + base.prop.split("#")[-1]] += 1
-            self.referenced[b] += 1
-            if b not in self.described and b not in self.cw.models:
-                self.spelling.setdefault(b, base.repo)
-            if base.inferred:
-                self.inferred += 1
-                digest = hashlib.sha1(f"{me} {prop} {parent}".encode()).hexdigest()[:20]
-                st = f"<{ID}statement/{digest}>"
-                yield f"{st} {A} {STATEMENT} ."
-                yield f"{st} {SUBJECT} {me} ."
-                yield f"{st} {PREDICATE} {prop} ."
-                yield f"{st} {OBJECT} {parent} ."
-                yield f"{st} {_fm('inferredBy')} {literal(base.inferred)} ."
-                yield f"{st} {SOURCE} {page} ."
+            relation = "fm:" + base.prop.split("#")[-1]
+            if not base.inferred:
+                self.ledger.add("stated", k, b)
+                self.ledger.add("referenced", b, base.repo)
+                self.summary.edges[relation] += 1
+                yield f"{me} {prop} {parent} ."
+                continue
+            # An inferred edge waits for the end: a record may type the same edge (a card without
+            # the relation, for a repository whose Hub record has it), and then the Hub's type wins.
+            digest = hashlib.sha1(f"{me} {prop} {parent}".encode()).hexdigest()[:20]
+            st = f"<{ID}statement/{digest}>"
+            lines = (
+                f"{me} {prop} {parent} .",
+                f"{st} {A} {STATEMENT} .",
+                f"{st} {SUBJECT} {me} .",
+                f"{st} {PREDICATE} {prop} .",
+                f"{st} {OBJECT} {parent} .",
+                f"{st} {_fm('inferredBy')} {literal(base.inferred)} .",
+                f"{st} {SOURCE} {page} .",
+            )
+            self.ledger.add("pending", k, b, base.repo, relation, "\n".join(lines))
 
-    def _organization(self, account: str) -> Generator[str, None, str]:
+    def _organization(self, account: str) -> str:
         known = self.cw.organization(account)
         if known:
             return known
         iri = hub_iri("org", account)
-        if iri not in self.minted:
-            self.minted.add(iri)
-            self.summary.organizations_added += 1
-            yield from _hub_entity(iri, "Organization", account, f"{HUB}{account}")
+        self.ledger.add("minted", iri, "org", "\n".join(_hub_entity(iri, "Organization", account, f"{HUB}{account}")))
         return iri
 
-    def _license(self, name: str, page: str) -> Generator[str, None, str]:
+    def _license(self, name: str, page: str) -> str:
         """A licence by its Hub id or the custom name a card gives; a new one cites the Hub's list of
         licence ids when it is on it, else the page of the first repository that names it."""
         known = self.cw.license(name)
         if known:
             return known
         iri = f"{ID}license/{slugify(name)}"
-        if iri not in self.minted:
-            self.minted.add(iri)
-            self.summary.licenses_added += 1
-            yield f"<{iri}> {A} {_fm('License')} ."
-            yield f"<{iri}> {LABEL} {literal(name, language='en')} ."
-            yield f"<{iri}> {SOURCE} {f'<{LICENSES_PAGE}>' if HUB_LICENSE.fullmatch(name) else page} ."
+        lines = (
+            f"<{iri}> {A} {_fm('License')} .",
+            f"<{iri}> {LABEL} {literal(name, language='en')} .",
+            f"<{iri}> {SOURCE} {f'<{LICENSES_PAGE}>' if HUB_LICENSE.fullmatch(name) else page} .",
+        )
+        self.ledger.add("minted", iri, "license", "\n".join(lines))
         return iri
 
-    def _dataset(self, hub_id: str) -> Generator[str, None, str]:
+    def _dataset(self, hub_id: str) -> str:
         iri = hub_iri("dataset", hub_id)
-        if iri not in self.minted:
-            self.minted.add(iri)
-            yield from _hub_entity(iri, "Dataset", hub_id, f"{HUB}datasets/{hub_id}")
+        self.ledger.add(
+            "minted", iri, "dataset", "\n".join(_hub_entity(iri, "Dataset", hub_id, f"{HUB}datasets/{hub_id}"))
+        )
         return iri
 
     # --- the end of the import ---------------------------------------------------------------
 
     def finish(self) -> Iterator[str]:
-        """Base models named but not described (repositories outside this input): each gets its id,
-        page and label, so no edge dangles."""
-        for k in sorted(self.spelling):
-            repo = self.spelling[k]
+        """The lines that need the whole input: inferred edges the Hub typed nowhere, each
+        organization, licence and dataset once, and base models named but not described
+        (repositories outside this input), each with its id, page and label, so no edge dangles.
+        The summary's counts are complete once this is exhausted."""
+        led = self.ledger
+        led.finish()
+        for base, spelling, relation, lines in led.pending_edges():
+            led.add("referenced", base, spelling)
+            self.summary.edges[relation] += 1
+            self.inferred += 1
+            yield from lines.split("\n")
+        led.flush()
+        added = Counter[str]()
+        for kind, lines in led.minted():
+            added[kind] += 1
+            yield from lines.split("\n")
+        self.summary.organizations_added += added["org"]
+        self.summary.licenses_added += added["license"]
+        total, distinct, curated = led.repositories()
+        self.summary.entities += distinct
+        self.summary.duplicates += total - distinct
+        self.summary.merged += curated
+        self.summary.added += distinct - curated
+        for repo in led.outside():
             yield from _hub_entity(hub_iri("model", repo), "AIModel", repo, f"{HUB}{repo}")
 
     def lineage_figures(self) -> dict[str, int]:
-        """How the base-model edges resolved: to a repository of this input, to the curated graph, or outside."""
-        inside = sum(n for k, n in self.referenced.items() if k in self.described)
-        curated = sum(n for k, n in self.referenced.items() if k not in self.described and k in self.cw.models)
-        total = sum(self.referenced.values())
+        """How the base-model edges resolved: to a repository of this input, to the curated graph, or
+        outside (after :meth:`finish`)."""
+        total, inside, curated = self.ledger.references()
         return {
             "base-model edges": total,
             "resolved to a repository of this import": inside,
@@ -310,3 +332,7 @@ class Emitter:
             "to repositories outside the import": total - inside - curated,
             "relations inferred": self.inferred,
         }
+
+    def close(self) -> None:
+        """Delete the ledger's scratch file."""
+        self.ledger.close()
