@@ -85,11 +85,11 @@ def test_model_without_lineage_is_a_tree_of_one(runner) -> None:
 
 
 def test_show_json_keys(runner) -> None:
-    out = runner.invoke(app, ["show", "gpt-3", "--format", "json"])
+    out = runner.invoke(app, ["show", "GPT-3 175B", "--format", "json"])
     assert out.exit_code == 0, out.output
     card = json.loads(out.output)
     assert {"iri", "label", "types", "developers", "released", "parameters", "derived_from", "sources"} <= set(card)
-    assert card["label"] == "GPT-3" and card["parameters"] == 175000000000 and card["released"] == "2020-05-28"
+    assert card["label"] == "GPT-3 175B" and card["parameters"] == 175000000000 and card["released"] == "2020-05-28"
     assert card["developers"] == [{"iri": "https://w3id.org/fmkg/id/org/openai", "label": "OpenAI"}]
     for key in ("types", "developers", "licenses"):
         assert card[key], key
@@ -113,11 +113,11 @@ def test_misspelt_name_gets_suggestions(runner) -> None:
 
 
 def test_path_between_entities(runner) -> None:
-    out = runner.invoke(app, ["path", "Alpaca", "LLaMA", "--format", "json"])
+    out = runner.invoke(app, ["path", "Alpaca", "LLaMA 7B", "--format", "json"])
     doc = json.loads(out.output)
     assert [(s["relation"], s["forward"]) for s in doc["steps"]] == [("fm:fineTunedFrom", True)]
-    text = runner.invoke(app, ["path", "LLaMA", "Alpaca"]).output
-    assert text == "LLaMA (model:llama) <--fine-tuned from-- Alpaca (model:alpaca)\n"
+    text = runner.invoke(app, ["path", "LLaMA 7B", "Alpaca"]).output
+    assert text == "LLaMA 7B (model:llama-7b) <--fine-tuned from-- Alpaca (model:alpaca)\n"
 
 
 def test_search(runner) -> None:
@@ -172,3 +172,43 @@ def test_the_lineage_index_answers_as_sparql_does(shipped: KnowledgeGraph, root:
     indexed, read = lineage_from(shipped, iri, direction), lineage_from(plain, iri, direction)  # type: ignore[arg-type]
     assert indexed.nodes == read.nodes
     assert indexed.edges == read.edges
+
+
+@pytest.mark.parametrize("root", ["llama", "phi-2", "mistral-7b", "alpaca"])
+@pytest.mark.parametrize("direction", ["up", "down", "both"])
+@pytest.mark.parametrize(("depth", "limit"), [(None, 1), (None, 25), (2, 10), (None, None)])
+def test_a_tree_read_lazily_from_the_index_is_the_tree_of_the_whole_lineage(
+    shipped: KnowledgeGraph, root: str, direction: str, depth: int | None, limit: int | None
+) -> None:
+    """With a limit, the tree walks integer ids and reads only the models it shows: same text."""
+    import dataclasses
+
+    from fmkg.graph.lineage import render_tree, tree_from
+    from fmkg.rdf.namespaces import ID
+
+    iri = URIRef(f"{ID}model/{root}")
+    whole = render_tree(lineage_from(shipped, iri, direction, depth), limit)  # type: ignore[arg-type]
+    assert tree_from(shipped, iri, direction, depth, limit) == whole  # type: ignore[arg-type]
+    plain = dataclasses.replace(shipped, location=None, _names=shipped.names, _lineage=None)
+    assert tree_from(plain, iri, direction, depth, limit) == whole  # type: ignore[arg-type]
+
+
+def test_the_tree_shows_a_limited_number_of_lines_and_counts_them_all(runner) -> None:
+    out = runner.invoke(app, ["lineage", "phi-2", "--direction", "down", "--limit", "3"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[1] == "descendants:"
+    assert sum(1 for line in lines if "── " in line) == 3
+    shown = len({line.split("(model:")[1].split(")")[0].split(",")[0] for line in lines if "── " in line})
+    total = int(lines[-1].split()[0].strip("("))
+    assert total > 3
+    assert lines[-2] == (
+        f"  ... {total - shown} more descendants not shown "
+        "(--limit 0 shows the whole tree; --format json lists every model)"
+    )
+    everything = runner.invoke(app, ["lineage", "phi-2", "--direction", "down", "--limit", "0"])
+    assert "not shown" not in everything.output
+    assert sum(1 for line in everything.output.splitlines() if "── " in line) >= total
+    refused = runner.invoke(app, ["lineage", "phi-2", "--limit", "-1"])
+    assert refused.exit_code != 0
+    assert "--limit must be 0 (all) or more" in refused.output

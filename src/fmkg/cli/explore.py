@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 app = typer.Typer()
 
+#: Lines of each direction a lineage tree shows unless told otherwise: a Hub base model can have tens
+#: of thousands of descendants, more than a terminal shows; the counts below the tree cover them all.
+TREE_LIMIT = 1000
+
 NameArgument = Annotated[
     str, typer.Argument(help="A slug, label, alias, prefixed name or IRI, in any case and punctuation.")
 ]
@@ -85,6 +89,14 @@ def lineage(
         int | None, typer.Option("--depth", help="How many generations to follow (default: all).", show_default=False)
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="tree|json|dot.")] = "tree",
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit",
+            help="Lines of the tree shown each direction (0: all); the counts cover every model. "
+            "JSON and DOT always give the whole family.",
+        ),
+    ] = TREE_LIMIT,
     output: OutputOption = None,
     data: DataOption = None,
     no_default: NoDefaultOption = False,
@@ -93,13 +105,18 @@ def lineage(
     no_cache: NoCacheOption = False,
 ) -> None:
     """Where a model comes from and what was derived from it, with the type of every edge."""
-    from fmkg.graph.lineage import RENDERERS, lineage_from
+    from fmkg.graph.lineage import RENDERERS, lineage_from, tree_from
 
     choice(direction, ("up", "down", "both"), "--direction")
     choice(fmt, tuple(RENDERERS), "--format")
+    if limit < 0:
+        raise FmkgError("--limit must be 0 (all) or more")
     kg = open_graph(ctx, data, no_default, store, store_path, no_cache)
-    lin = lineage_from(kg, _resolve(kg, name, ("model",)), direction, depth)  # type: ignore[arg-type]
-    emit(RENDERERS[fmt](lin), output)
+    root = _resolve(kg, name, ("model",))
+    if fmt == "tree":
+        emit(tree_from(kg, root, direction, depth, limit or None), output)  # type: ignore[arg-type]
+    else:
+        emit(RENDERERS[fmt](lineage_from(kg, root, direction, depth)), output)  # type: ignore[arg-type]
 
 
 @app.command()

@@ -68,3 +68,6 @@ LINEAGE = (
     FM.adapterOf,
     FM.basedOn,
 )
+#: What a lineage walk follows: the typed lineage edges and, from a variant, its family (so a
+#: family's descendants are those of its variants, and a variant's ancestors include its family's).
+FAMILY_TREE = (*LINEAGE, FM.variantOf)

@@ -40,7 +40,7 @@ KEEP = 6
 #: Stores unused for less than this many seconds are never removed (another process may read them).
 GRACE = 3600.0
 MANIFEST = "fmkg.json"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def cache_dir() -> Path:
