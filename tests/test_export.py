@@ -344,8 +344,8 @@ def test_every_literal_round_trips_through_every_output_path(
 def test_jsonld_reads_as_plain_json(output: Output) -> None:
     doc = json.loads(output("jsonld", "shipped"))
     assert list(doc) == ["@context", "@graph"]
-    gpt3 = next(node for node in doc["@graph"] if node["id"] == "model:gpt-3")
-    assert gpt3["label"] == "GPT-3"
+    gpt3 = next(node for node in doc["@graph"] if node["id"] == "model:gpt-3-175b")
+    assert gpt3["label"] == "GPT-3 175B"
     assert gpt3["developer"] == "org:openai"
     assert gpt3["parameterCount"] == "175000000000"
     assert "2020-05-28" in gpt3["releaseDate"]
@@ -420,9 +420,9 @@ def test_graph_export_has_the_expected_nodes_and_edges(
 @pytest.mark.parametrize("name", PG_FORMATS)
 def test_graph_export_attributes(name: str, output: Output) -> None:
     graph = read_graph_format(name, output(name, "shipped"))
-    gpt3 = str(ID["model/gpt-3"])
+    gpt3 = str(ID["model/gpt-3-175b"])
     attrs = graph.nodes[gpt3]
-    assert attrs["label"] == "GPT-3"
+    assert attrs["label"] == "GPT-3 175B"
     assert "fm:LargeLanguageModel" in attrs["class"].split(" | ")
     assert "2020-05-28" in attrs["releaseDate"].split(" | ")
     assert attrs["parameterCount"] == "175000000000"
@@ -605,13 +605,13 @@ def inferred_shipped(inferred_lines: dict[bool, list[str]]) -> Graphs:
 @pytest.mark.parametrize(
     "triple",
     [
-        # transitive lineage: quantized from Llama 2-Chat, itself fine-tuned from Llama 2
-        (ID["model/llama-2-7b-chat-gptq"], FM.descendsFrom, ID["model/llama-2"]),
+        # transitive lineage: quantized from Llama 2-Chat 7B, itself fine-tuned from Llama 2 7B
+        (ID["model/llama-2-7b-chat-gptq"], FM.descendsFrom, ID["model/llama-2-7b"]),
         # super-properties of fm:fineTunedFrom
         (ID["model/llama-2-chat"], FM.derivedFrom, ID["model/llama-2"]),
         (ID["model/llama-2-chat"], FM.descendsFrom, ID["model/llama-2"]),
         (ID["model/llama-2-chat"], PROV.wasDerivedFrom, ID["model/llama-2"]),
-        (ID["model/llama-2-7b-chat-gptq"], PROV.wasDerivedFrom, ID["model/llama-2"]),
+        (ID["model/llama-2-7b-chat-gptq"], PROV.wasDerivedFrom, ID["model/llama-2-7b"]),
         # inverse: app:bard fm:poweredBy model:lamda
         (ID["model/lamda"], FM.powers, ID["app/bard"]),
         # class membership along rdfs:subClassOf

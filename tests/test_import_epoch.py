@@ -41,21 +41,21 @@ def current(base: KnowledgeGraph) -> ImportResult:
 
 def test_a_curated_model_keeps_its_iri(current: ImportResult) -> None:
     g = current.graph
-    gpt3 = model("gpt-3")
+    gpt3 = model("gpt-3-175b")
     assert (gpt3, FM.parameterCount, Literal(175000000000, datatype=XSD.integer)) in g
-    assert (gpt3, RDFS.label, None) not in g  # "GPT-3 175B (davinci)" is already one of GPT-3's names
+    assert (gpt3, RDFS.label, None) not in g  # "GPT-3 175B (davinci)" is already a name of GPT-3 175B
     assert (None, RDFS.label, Literal("GPT-3 175B (davinci)", lang="en")) not in g
     assert current.summary.merged == 1
 
 
 def test_base_model_with_finetune_compute_is_fine_tuned_from(current: ImportResult) -> None:
-    assert (model("example-instruct-175b"), FM.fineTunedFrom, model("gpt-3")) in current.graph
+    assert (model("example-instruct-175b"), FM.fineTunedFrom, model("gpt-3-175b")) in current.graph
 
 
 def test_base_models_without_finetune_compute_are_derived_from(current: ImportResult) -> None:
     g = current.graph
     mixed = model("example-mixed-7b")
-    assert (mixed, FM.derivedFrom, model("llama")) in g  # "LLaMA-65B" is an alias of LLaMA
+    assert (mixed, FM.derivedFrom, model("llama-65b")) in g  # "LLaMA-65B" names the variant, not the family
     assert (mixed, FM.unresolvedReference, Literal("Mystery Base 7B")) in g
     assert current.summary.unresolved == 1
 
@@ -64,7 +64,7 @@ def test_training_datasets_are_split_outside_parentheses(current: ImportResult) 
     g = current.graph
     labels = {str(g.value(d, RDFS.label)) for d in g.objects(model("example-vision-1b"), FM.trainedOn)}
     assert labels == {"BookCorpus (BooksCorpus, Toronto Book Corpus)"}  # "Unspecified unreleased" names nothing
-    assert len(set(g.objects(model("gpt-3"), FM.trainedOn))) == 3
+    assert len(set(g.objects(model("gpt-3-175b"), FM.trainedOn))) == 3
 
 
 def test_facts_are_typed(current: ImportResult) -> None:
@@ -74,7 +74,7 @@ def test_facts_are_typed(current: ImportResult) -> None:
     assert (vision, FM.releaseDate, Literal("2021-06", datatype=XSD.gYearMonth)) in g
     assert (model("example-mixed-7b"), FM.releaseDate, Literal("2023", datatype=XSD.gYear)) in g
     assert (model("example-fused-2b"), FM.parameterCount, None) not in g  # "unknown"
-    assert (model("gpt-3"), FM.trainingCompute, Literal(3.14e23, datatype=XSD.double)) in g
+    assert (model("gpt-3-175b"), FM.trainingCompute, Literal(3.14e23, datatype=XSD.double)) in g
 
 
 def test_links_and_the_data_set_are_sources(current: ImportResult) -> None:
@@ -115,7 +115,7 @@ def test_an_older_release_with_other_columns_reads_the_same_way(base: KnowledgeG
     assert older.developers == ["Example Lab", "Example University"]
     assert older.parameters == 2500000000
     result = importers.run("epoch", [HERE / "older.csv"], output=Path("epoch.ttl"), context=base)
-    assert (model("gpt-3"), FM.parameterCount, Literal(175000000000, datatype=XSD.integer)) in result.graph
+    assert (model("gpt-3-175b"), FM.parameterCount, Literal(175000000000, datatype=XSD.integer)) in result.graph
 
 
 @pytest.mark.parametrize(
@@ -158,11 +158,11 @@ def test_conflicting_dates_are_both_kept_and_listed(base: KnowledgeGraph, tmp_pa
     assert result.summary.conflicts == 1
     importers.write(result, out)
     with open_graph([*BASE, out], default=False, cache=False) as kg:
-        dates = {str(d) for d in kg.objects(model("gpt-3"), FM.releaseDate)}
+        dates = {str(d) for d in kg.objects(model("gpt-3-175b"), FM.releaseDate)}
         found = {(str(r.entity), str(r.value), str(r.graph)) for r in engine.run(kg, library.get("conflicts"))}
     assert dates == {"2020-05-28", "2020-06-11"}  # the curated date is not overwritten
-    assert (str(model("gpt-3")), "2020-06-11", out.resolve().as_uri()) in found
-    assert (str(model("gpt-3")), "2020-05-28", "https://w3id.org/fmkg/graph/data/core") in found
+    assert (str(model("gpt-3-175b")), "2020-06-11", out.resolve().as_uri()) in found
+    assert (str(model("gpt-3-175b")), "2020-05-28", "https://w3id.org/fmkg/graph/data/core") in found
 
 
 def test_a_lineage_edge_that_would_make_a_cycle_is_refused(base: KnowledgeGraph, tmp_path: Path) -> None:
@@ -170,6 +170,6 @@ def test_a_lineage_edge_that_would_make_a_cycle_is_refused(base: KnowledgeGraph,
     # The curated core says DALL-E is based on GPT-3: GPT-3 cannot derive from DALL-E.
     csv.write_text("Model,Base model\nGPT-3 175B (davinci),DALL-E\nExample Self,Example Self\n", encoding="utf-8")
     result = importers.run("epoch", [csv], output=tmp_path / "x.ttl", context=base)
-    assert (model("gpt-3"), FM.derivedFrom, None) not in result.graph
+    assert (model("gpt-3-175b"), FM.derivedFrom, None) not in result.graph  # a variant of the GPT-3 family
     assert result.summary.refused == 1
     assert (model("example-self"), FM.derivedFrom, None) not in result.graph

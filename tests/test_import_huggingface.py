@@ -31,8 +31,12 @@ CARDS = HERE / "cards"
 BASE = [p for p in graph_files() if "imported" not in p.parts]
 
 
+#: Repositories the curated graph knows (ontology/data/huggingface.ttl): they are the curated model.
+CURATED = {"meta-llama/Llama-2-7b-hf": f"{ID}model/llama-2-7b"}
+
+
 def model(repo: str) -> URIRef:
-    return URIRef(hub_iri("model", repo))
+    return URIRef(CURATED.get(repo) or hub_iri("model", repo))
 
 
 @pytest.fixture(scope="module")

@@ -200,7 +200,7 @@ def test_a_sample_of_models_agrees_with_epoch(shipped: KnowledgeGraph, epoch_row
 @pytest.mark.parametrize(
     ("child", "prop", "parent", "graph"),
     [
-        ("instructgpt", FM.fineTunedFrom, "gpt-3", "epoch"),  # "GPT-3 175B (davinci)" is GPT-3
+        ("instructgpt", FM.fineTunedFrom, "gpt-3-175b", "epoch"),  # "GPT-3 175B (davinci)" is GPT-3 175B
         ("flan-t5", FM.fineTunedFrom, "t5", "epoch"),  # "Flan-T5 11B" and "T5-11B" are curated aliases
         ("bloomz", FM.fineTunedFrom, "bloom", "epoch"),
         ("llava", FM.fineTunedFrom, None, "epoch"),  # based on "Vicuna-13B v0", a name Epoch has no row for

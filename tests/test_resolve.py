@@ -27,7 +27,7 @@ def test_spellings_of_dall_e(shipped: KnowledgeGraph, name: str) -> None:
 
 
 def test_alias_of_gpt3(shipped: KnowledgeGraph) -> None:
-    assert resolve(shipped, "GPT-3 175B (davinci)").endswith("/model/gpt-3")
+    assert resolve(shipped, "GPT-3 175B (davinci)").endswith("/model/gpt-3-175b")
 
 
 def test_normalise() -> None:

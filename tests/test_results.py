@@ -29,7 +29,7 @@ def test_table(runner) -> None:
 def test_json_is_sparql_results_json(runner) -> None:
     doc = json.loads(runner.invoke(app, ["query", *ARGS, "-f", "json"]).output)
     assert doc["head"]["vars"][:2] == ["model", "modelLabel"]
-    gpt3 = next(b for b in doc["results"]["bindings"] if b["model"]["value"].endswith("/gpt-3"))
+    gpt3 = next(b for b in doc["results"]["bindings"] if b["model"]["value"].endswith("/gpt-3-175b"))
     assert gpt3["model"]["type"] == "uri"
     assert gpt3["parameters"] == {
         "type": "literal",
@@ -40,7 +40,7 @@ def test_json_is_sparql_results_json(runner) -> None:
 
 def test_csv(runner) -> None:
     rows = list(csv.DictReader(io.StringIO(runner.invoke(app, ["query", *ARGS, "-f", "csv"]).output)))
-    assert any(r["modelLabel"] == "GPT-3" and r["parameters"] == "175000000000" for r in rows)
+    assert any(r["modelLabel"] == "GPT-3 175B" and r["parameters"] == "175000000000" for r in rows)
 
 
 def test_tsv_uses_rdf_term_syntax(runner) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from fmkg.rdf.namespaces import FM, LINEAGE
+from fmkg.rdf.namespaces import FAMILY_TREE, FM
 from fmkg.rdf.terms import compact, local_words
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 #: Relations between entities that graph views use unless told otherwise.
 ENTITY_RELATIONS: tuple[URIRef, ...] = (
-    *LINEAGE,
+    *FAMILY_TREE,
     FM.successorOf,
     FM.poweredBy,
     FM.trainedOn,
@@ -32,7 +32,7 @@ ENTITY_RELATIONS: tuple[URIRef, ...] = (
 
 #: Relations that lead from what came later to what it came from (child -> parent, app -> model,
 #: model -> dataset): walks follow them upwards (ancestors) and downwards (descendants).
-FLOW_RELATIONS: tuple[URIRef, ...] = (*LINEAGE, FM.successorOf, FM.poweredBy, FM.trainedOn, FM.dependsOn)
+FLOW_RELATIONS: tuple[URIRef, ...] = (*FAMILY_TREE, FM.successorOf, FM.poweredBy, FM.trainedOn, FM.dependsOn)
 
 
 def relation_labels(kg: KnowledgeGraph, predicates: Iterable[URIRef]) -> dict[str, str]:
@@ -131,5 +131,6 @@ def to_networkx(kg: KnowledgeGraph, *, predicates: Iterable[URIRef] | None = Non
 
 
 def lineage_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """Only the typed lineage edges (fm:derivedFrom and its sub-properties)."""
-    return to_networkx(kg, predicates=LINEAGE)
+    """Only the typed lineage edges (fm:derivedFrom and its sub-properties) and, from a variant, its
+    family (so a family's descendants are its variants')."""
+    return to_networkx(kg, predicates=FAMILY_TREE)

@@ -279,6 +279,10 @@ class _Builder:
 
     # --- facts and edges -------------------------------------------------------------------------
 
+    def is_family(self, node: URIRef) -> bool:
+        """Whether the graph holds ``node`` as a model family (whose sizes belong to its variants)."""
+        return (node, RDF.type, FM.ModelFamily) in self.context
+
     def facts(self, entity: _Entity) -> None:
         node = entity.iri
         add = self.g.add
@@ -290,9 +294,13 @@ class _Builder:
                     add((node, FM.developer, org))
             for date in rec.dates:
                 add((node, FM.releaseDate, date))
+            family = entity.kind == "model" and self.is_family(node)
             if rec.parameters is not None and entity.kind == "model":
-                add((node, FM.parameterCount, Literal(rec.parameters, datatype=XSD.integer)))
-            if rec.compute is not None and entity.kind == "model":
+                if family:  # a size is one variant's; the record does not say which
+                    self.summary.tolerated["sizes of a model family left to its variants"] += 1
+                else:
+                    add((node, FM.parameterCount, Literal(rec.parameters, datatype=XSD.integer)))
+            if rec.compute is not None and entity.kind == "model" and not family:
                 add((node, FM.trainingCompute, Literal(rec.compute, datatype=XSD.double)))
             if rec.access:
                 level = self.access(rec.access)
@@ -365,23 +373,28 @@ class _Builder:
         return lineage, untyped
 
     def add_untyped(self, edges: list[tuple[URIRef, URIRef, URIRef]]) -> None:
-        """Add untyped dependencies, except where a typed edge already links the two entities: "Alpaca
-        depends on LLaMA" says nothing that "Alpaca fine-tuned from LLaMA" does not say better."""
+        """Add untyped dependencies, except where a typed edge already links the two entities (or the
+        first to a variant of the second): "Alpaca depends on LLaMA" says nothing that "Alpaca
+        fine-tuned from LLaMA 7B" does not say better."""
         for s, p, o in sorted(set(edges), key=lambda t: (str(t[0]), str(t[2]))):
-            typed = any((s, q, o) in self.g or (s, q, o) in self.context for q in TYPED_EDGES)
+            variants = {v for v in self.context.subjects(FM.variantOf, o) if isinstance(v, URIRef)}
+            typed = any((s, q, t) in self.g or (s, q, t) in self.context for q in TYPED_EDGES for t in (o, *variants))
             if typed:
                 self.summary.tolerated["dependencies typed by another source"] += 1
             else:
                 self.g.add((s, p, o))
 
     def add_lineage(self, edges: list[tuple[URIRef, URIRef, URIRef]]) -> None:
-        """Add lineage edges in a stable order, refusing any that would make a derivation cycle."""
+        """Add lineage edges in a stable order, refusing any that would make a derivation cycle. A
+        family stands for its variants: an edge from a variant to a model that descends from the
+        variant's family is a cycle too (GPT-3 175B cannot derive from DALL-E, based on GPT-3)."""
         parents: dict[str, set[str]] = defaultdict(set)
         for prop in LINEAGE:
             for s, _, o in self.context.triples((None, prop, None)):
                 parents[str(s)].add(str(o))
         for child, prop, parent in sorted(set(edges), key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-            if _reaches(parents, str(parent), str(child)):
+            selves = {str(child), *(str(f) for f in self.context.objects(child, FM.variantOf))}
+            if any(_reaches(parents, str(parent), me) for me in selves):
                 self.summary.refused += 1
                 self.warn(
                     f"{_short(str(child))} {_short(str(prop))} {_short(str(parent))}: refused, it would make a cycle"
