@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from fmkg import importers
 from fmkg.errors import LoadError
@@ -173,3 +173,42 @@ def test_a_lineage_edge_that_would_make_a_cycle_is_refused(base: KnowledgeGraph,
     assert (model("gpt-3-175b"), FM.derivedFrom, None) not in result.graph  # a variant of the GPT-3 family
     assert result.summary.refused == 1
     assert (model("example-self"), FM.derivedFrom, None) not in result.graph
+
+
+def test_a_domain_puts_a_model_in_its_class(current: ImportResult) -> None:
+    g = current.graph
+    assert (model("example-vision-1b"), RDF.type, FM.VisionModel) in g
+    assert (model("example-mixed-7b"), RDF.type, FM.LanguageModel) in g
+
+
+@pytest.fixture(scope="module")
+def full(base: KnowledgeGraph) -> ImportResult:
+    return importers.run("epoch-all", [HERE / "all.csv"], output=Path("epoch-all.ttl"), context=base)
+
+
+def test_the_full_database_is_credited_as_itself(full: ImportResult) -> None:
+    g = full.graph
+    source = URIRef("https://epoch.ai/data/ai-models")
+    assert (full.graph_iri, PROV.wasDerivedFrom, source) in g
+    assert (model("example-vision-net"), DCTERMS.source, source) in g
+    assert (model("example-vision-net"), RDF.type, FM.VisionModel) in g
+    assert (model("example-protein-model"), RDF.type, FM.AIModel) in g  # "Biology" names a field, not a kind
+
+
+def test_the_full_database_merges_with_what_is_known(full: ImportResult) -> None:
+    g = full.graph
+    assert (model("gpt-3-175b"), RDFS.label, None) not in g  # known by its Epoch name: merged, not added
+    assert full.summary.merged >= 1
+    # a base model named by size resolves to that variant; with a fine-tune compute, it is a fine-tune
+    assert (model("example-tune-7b"), FM.fineTunedFrom, model("llama-7b")) in g
+
+
+def test_a_foundation_model_flag_is_not_a_base_model(full: ImportResult) -> None:
+    g = full.graph
+    assert not [o for o in g.objects(model("example-protein-model"), None) if "true" in str(o).lower()]
+    assert (model("example-protein-model"), FM.unresolvedReference, None) not in g
+
+
+def test_a_row_of_only_bookkeeping_is_skipped_and_counted(full: ImportResult) -> None:
+    # the full database has rows with nothing but its own confidence and modification time
+    assert full.summary.tolerated["rows that name no model and state no fact"] == 1

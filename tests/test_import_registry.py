@@ -36,6 +36,20 @@ CASES: dict[str, tuple[list[Path], list[tuple[Path, str]]]] = {
             (HERE / "epoch" / "ragged.csv", "cells but the header has"),
         ],
     ),
+    "epoch-all": (
+        [HERE / "epoch" / "all.csv"],
+        [
+            (HERE / "epoch" / "malformed.csv", "malformed CSV"),
+            (HERE / "epoch" / "no-name.csv", "no model name"),
+        ],
+    ),
+    "modelforest": (
+        [HERE / "modelforest"],
+        [
+            (HERE / "modelforest-bad", "malformed JSON"),
+            (HERE / "modelforest-noname", "has no name"),
+        ],
+    ),
     "ecosystem-graphs": (
         [HERE / "ecosystem"],
         [

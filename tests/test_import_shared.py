@@ -80,8 +80,13 @@ def test_the_shipped_imports_are_what_the_documented_command_makes(regenerated: 
 
 
 def test_the_reference_counts(regenerated: list[ImportResult]) -> None:
-    epoch, eco, hub = regenerated
+    by_key = {r.info.key: r for r in regenerated}
+    keys = ("epoch", "epoch-all", "ecosystem-graphs", "modelforest", "huggingface")
+    epoch, full, eco, forest, hub = (by_key[k] for k in keys)
     assert epoch.summary.records == 952 and eco.summary.records == 639
+    assert full.summary.records == 2228 - 3  # three rows of the database's own bookkeeping name no model
+    assert full.summary.merged >= 900  # most notable models are in the full database too: one entity each
+    assert forest.summary.records == 156
     assert hub.summary.records == 1077 + 952  # Hub records and cards, every one read
     assert hub.summary.tolerated["records not read"] == 0
     assert epoch.summary.merged >= 60  # the curated core was cross-checked against Epoch

@@ -106,6 +106,16 @@ def epoch(
     _run("epoch", [csv], output, release)
 
 
+@import_app.command("epoch-all")
+def epoch_all(
+    csv: Annotated[Path, typer.Argument(metavar="CSV", help="Epoch AI's full AI models database, as CSV.")],
+    output: OutputOption = None,
+    release: ReleaseOption = None,
+) -> None:
+    """Import Epoch AI's full "AI Models" database (CSV; read as the notable models are, credited to itself)."""
+    _run("epoch-all", [csv], output, release)
+
+
 @import_app.command("ecosystem-graphs")
 def ecosystem_graphs(
     directory: Annotated[
@@ -116,6 +126,21 @@ def ecosystem_graphs(
 ) -> None:
     """Import Stanford CRFM's Ecosystem Graphs (assets/*.yaml), typing dependencies where possible."""
     _run("ecosystem-graphs", [directory], output, release)
+
+
+@import_app.command("modelforest")
+def modelforest(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            metavar="DIR", help="A copy of MrUnreal/ModelForest (or its data/curated folder, or JSON files)."
+        ),
+    ],
+    output: OutputOption = None,
+    release: ReleaseOption = None,
+) -> None:
+    """Import ModelForest's curated models and typed lineage, each edge with its confidence (JSON)."""
+    _run("modelforest", [folder], output, release)
 
 
 @import_app.command("huggingface")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fmkg.importers import ecosystem, epoch, huggingface, wikidata
+from fmkg.importers import ecosystem, epoch, huggingface, modelforest, wikidata
 from fmkg.importers.records import SourceData, SourceInfo
 
 if TYPE_CHECKING:
@@ -38,7 +38,9 @@ class Importer:
 #: The importers, in import order.
 REGISTRY: dict[str, Importer] = {
     "epoch": Importer(epoch.INFO, epoch.read, "CSV"),
+    "epoch-all": Importer(epoch.ALL_INFO, epoch.read, "CSV"),
     "ecosystem-graphs": Importer(ecosystem.INFO, ecosystem.read, "DIR"),
+    "modelforest": Importer(modelforest.INFO, modelforest.read, "DIR"),
     "huggingface": Importer(huggingface.INFO, None, "FILE...", runner=huggingface.run),
     "wikidata": Importer(wikidata.INFO, wikidata.read, "JSON"),
 }
@@ -47,7 +49,9 @@ REGISTRY: dict[str, Importer] = {
 #: copy of the reference data (globs relative to its folder).
 REFERENCE: dict[str, tuple[str, ...]] = {
     "epoch": ("epoch/notable_ai_models.csv",),
+    "epoch-all": ("epoch/all_ai_models.csv",),
     "ecosystem-graphs": ("ecosystem-graphs",),
+    "modelforest": ("modelforest",),
     "huggingface": ("huggingface/hub-models.jsonl", "huggingface/cards"),
 }
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fmkg.errors import LoadError
 from fmkg.importers.fields import (
@@ -29,6 +31,9 @@ from fmkg.importers.readers import checksum, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
 from fmkg.rdf.namespaces import FM
 
+if TYPE_CHECKING:
+    from rdflib import URIRef
+
 INFO = SourceInfo(
     key="epoch",
     title="Epoch AI, Data on Notable AI Models",
@@ -36,6 +41,16 @@ INFO = SourceInfo(
     license="https://creativecommons.org/licenses/by/4.0/",
     citation="Epoch AI, 'Data on Notable AI Models'. Published online at epoch.ai. Retrieved from https://epoch.ai/data/notable-ai-models",
     reads="a CSV file of Epoch AI's notable AI models",
+)
+#: Epoch's full database, of which the notable models are a part: read the same way, imported after
+#: them, so a model in both is one entity, and credited to the database its row comes from.
+ALL_INFO = SourceInfo(
+    key="epoch-all",
+    title="Epoch AI, AI Models",
+    iri="https://epoch.ai/data/ai-models",
+    license="https://creativecommons.org/licenses/by/4.0/",
+    citation="Epoch AI, 'AI Models'. Published online at epoch.ai. Retrieved from https://epoch.ai/data/ai-models",
+    reads="a CSV file of Epoch AI's full AI models database",
 )
 
 FIELDS = (
@@ -49,12 +64,15 @@ FIELDS = (
     Field("compute", ("Training compute (FLOP)", "Training compute (FLOPs)", "Training compute", "Compute (FLOP)")),
     Field("datasets", ("Training dataset", "Training datasets", "Training data", "Dataset", "Datasets")),
     Field("links", ("Link", "Links", "URL", "Source", "Source link", "Reference link")),
-    Field("base", ("Base model", "Base models", "Base model(s)", "Foundation model", "Finetuned from")),
+    # Not "Foundation model": in the full database that column is a flag (True or empty), not a name.
+    Field("base", ("Base model", "Base models", "Base model(s)", "Finetuned from")),
     Field(
         "finetune",
         ("Finetune compute (FLOP)", "Fine-tune compute (FLOP)", "Finetune compute", "Fine-tuning compute (FLOP)"),
     ),
     Field("access", ("Model accessibility", "Accessibility", "Model access", "Access")),
+    Field("domain", ("Domain", "Domains")),
+    Field("task", ("Task", "Tasks")),
 )
 
 
@@ -109,6 +127,10 @@ def _read_file(path: Path, data: SourceData, keep_whole: tuple[str, ...]) -> Non
                 data.tolerate("short rows", f"{path}:{start}", f"{len(cells)} of {len(header)} cells")
                 cells = cells + [""] * (len(header) - len(cells))
             row = dict(zip(header, cells, strict=True))
+            if not text(fmap.get(row, "name")) and not any(text(fmap.get(row, f.name)) for f in FIELDS):
+                # a row of the database's own bookkeeping (its confidence, when it was last modified)
+                data.tolerate("rows that name no model and state no fact", f"{path}:{start}")
+                continue
             data.rows += 1
             data.records.append(_record(fmap, row, f"{path}:{start}", row_no, data, keep_whole))
     except csv.Error as exc:
@@ -151,4 +173,25 @@ def _record(
     access = text(fmap.get(row, "access"))
     rec.access = None if is_placeholder(access) else access
     rec.sources = urls(fmap.get(row, "links"))
+    rec.classes = classes(text(fmap.get(row, "domain")), text(fmap.get(row, "task")))
     return rec
+
+
+def classes(domains: str, tasks: str) -> list[URIRef]:
+    """The fmkg classes that Epoch's domains and tasks put a model in (:file:`classes.toml`)."""
+    table = load_classes()
+    found = [table["domain"].get(d.lower()) for d in split_list(domains)]
+    found += [table["task"].get(t.lower()) for t in split_list(tasks)]
+    return list(dict.fromkeys(c for c in found if c is not None))
+
+
+@cache
+def load_classes() -> dict[str, dict[str, URIRef]]:
+    """Epoch's domain and task values, in lower case, with the class each puts a model in."""
+    import tomllib
+
+    with (Path(__file__).parent / "classes.toml").open("rb") as fh:
+        table = tomllib.load(fh)["epoch"]
+    return {
+        column: {k.lower(): FM[v.removeprefix("fm:")] for k, v in values.items()} for column, values in table.items()
+    }

@@ -93,6 +93,7 @@ class _Builder:
         self.source_iri = URIRef(info.iri)
         self.new_entities: set[str] = set()
         self.kind_of_new: dict[str, str] = {}
+        self.about: dict[Triple, tuple[tuple[URIRef, Literal], ...]] = {}  # facts about edges, by edge
 
     # --- entities -------------------------------------------------------------------------------
 
@@ -364,6 +365,8 @@ class _Builder:
                 target_kind = kind_of(iri) or ""
                 prop = ref.prop or typed_edge(entity.kind, target_kind)
                 triple = (entity.iri, prop, URIRef(iri))
+                if ref.about:
+                    self.about.setdefault(triple, ref.about)
                 if prop in LINEAGE:
                     lineage.append(triple)
                 elif prop == FM.dependsOn:
@@ -393,6 +396,9 @@ class _Builder:
             for s, _, o in self.context.triples((None, prop, None)):
                 parents[str(s)].add(str(o))
         for child, prop, parent in sorted(set(edges), key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+            if self.said_of_a_variant(child, parent):
+                self.summary.tolerated["edges to a family already stated to one of its variants"] += 1
+                continue
             selves = {str(child), *(str(f) for f in self.context.objects(child, FM.variantOf))}
             if any(_reaches(parents, str(parent), me) for me in selves):
                 self.summary.refused += 1
@@ -402,6 +408,29 @@ class _Builder:
                 continue
             parents[str(child)].add(str(parent))
             self.g.add((child, prop, parent))
+
+    def said_of_a_variant(self, child: URIRef, parent: URIRef) -> bool:
+        """Whether a lineage edge already leads from ``child`` to a variant of the family ``parent``:
+        "Alpaca fine-tuned from LLaMA" says less than "Alpaca fine-tuned from LLaMA 7B"."""
+        variants = set(self.context.subjects(FM.variantOf, parent))
+        return any((child, q, v) in self.context or (child, q, v) in self.g for q in LINEAGE for v in variants)
+
+    def qualify(self) -> None:
+        """State what the source says about its edges (its confidence) on an rdf:Statement of each
+        edge it kept, citing the source."""
+        from fmkg.importers.records import statement_iri
+
+        for (s, p, o), facts in sorted(self.about.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
+            if (s, p, o) not in self.g:
+                continue  # refused (a cycle) or said better by another edge
+            st = URIRef(statement_iri(str(s), str(p), str(o)))
+            self.g.add((st, RDF.type, RDF.Statement))
+            self.g.add((st, RDF.subject, s))
+            self.g.add((st, RDF.predicate, p))
+            self.g.add((st, RDF.object, o))
+            for q, v in facts:
+                self.g.add((st, q, v))
+            self.g.add((st, DCTERMS.source, self.source_iri))
 
     # --- conflicts, provenance -------------------------------------------------------------------
 
@@ -523,6 +552,7 @@ def build(
             progress("linking", n, len(entities))
     b.add_lineage(lineage)
     b.add_untyped(untyped)
+    b.qualify()
     b.summary.conflicts = b.count_conflicts()
     b.provenance()
     for prop in sorted({p for _, p, o in b.g if isinstance(o, URIRef) and p not in (RDF.type,)}, key=str):

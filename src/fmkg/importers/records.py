@@ -33,6 +33,19 @@ class Ref:
     create_source: str | None = None  # the IRI to cite as source of a created entity
     exact_match: str | None = None  # a Wikidata IRI that identifies the target
     alternatives: tuple[str, ...] = ()  # other names to try when ``name`` matches nothing
+    #: Facts about the edge itself (e.g. the source's confidence in it), stated on an rdf:Statement of it.
+    about: tuple[tuple[URIRef, Literal], ...] = ()
+
+
+def statement_iri(subject: str, predicate: str, obj: str) -> str:
+    """The IRI of the rdf:Statement that qualifies an edge: the same edge, the same IRI, whichever
+    importer states it."""
+    import hashlib
+
+    from fmkg.rdf.namespaces import ID
+
+    digest = hashlib.sha1(f"<{subject}> <{predicate}> <{obj}>".encode()).hexdigest()[:20]
+    return f"{ID}statement/{digest}"
 
 
 @dataclass

@@ -10,7 +10,6 @@ the sets of ids seen, never with the triples.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from rdflib import URIRef
 
 from fmkg.importers.huggingface.model import HubModel, key
 from fmkg.importers.matching import Resolver, name_key, slugify
+from fmkg.importers.records import statement_iri
 from fmkg.importers.summary import Summary
 from fmkg.names.index import kind_of
 from fmkg.rdf.namespaces import FM, ID
@@ -249,8 +249,7 @@ class Emitter:
                 continue
             # An inferred edge waits for the end: a record may type the same edge (a card without
             # the relation, for a repository whose Hub record has it), and then the Hub's type wins.
-            digest = hashlib.sha1(f"{me} {prop} {parent}".encode()).hexdigest()[:20]
-            st = f"<{ID}statement/{digest}>"
+            st = f"<{statement_iri(me[1:-1], prop[1:-1], parent[1:-1])}>"
             lines = (
                 f"{me} {prop} {parent} .",
                 f"{st} {A} {STATEMENT} .",
