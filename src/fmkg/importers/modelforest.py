@@ -49,8 +49,10 @@ CONFIDENCE = Field("confidence", ("certainty",))
 
 #: Sizes that name more than one model: "7B/14B/72B", "0.5B-72B", "1B, 3B".
 SEVERAL = re.compile(r"\d\s*[BMK]?\s*[/,–-]\s*\d|\bto\b", re.IGNORECASE)
-#: ModelForest's licence types that mean the weights are published.
-OPEN = {"open-weight": "Open weights", "open-source": "Open weights (unrestricted)"}
+#: ModelForest's licence types that mean the weights are published. Its "open-source" is given to
+#: models under use-restricted licences too (Stable Diffusion 1.5's CreativeML OpenRAIL-M), so
+#: neither says more than that the weights are open; the licence says the rest.
+OPEN = {"open-weight": "Open weights", "open-source": "Open weights"}
 
 
 @cache
