@@ -173,3 +173,25 @@ def test_a_file_that_is_not_a_list_of_assets_is_an_error(tmp_path: Path) -> None
     (tmp_path / "empty").mkdir()
     with pytest.raises(LoadError, match=r"no \.yaml asset files"):
         ecosystem.read([tmp_path / "empty"])
+
+
+@pytest.mark.parametrize(
+    ("modality", "classes"),
+    [
+        ("text; text", {"LanguageModel"}),
+        ("text", {"LanguageModel"}),
+        ("text; code", {"CodeModel"}),
+        ("text; image", {"TextToImageModel"}),
+        ("image, text; text", {"MultimodalModel"}),
+        ("image, text", {"MultimodalModel"}),  # one list: which way is not said, but two media are multimodal
+        ("text; video", {"VideoGenerationModel"}),
+        ("audio; audio", {"SpeechModel"}),
+        ("unknown", set()),
+        ("molecules, tasks", set()),
+        ("", set()),
+    ],
+)
+def test_a_models_modality_puts_it_in_its_classes(modality: str, classes: set[str]) -> None:
+    from fmkg.importers.ecosystem import modality_classes
+
+    assert {c.split("#")[-1] for c in modality_classes(modality)} == classes

@@ -10,7 +10,10 @@ list is expected. Dependencies are typed by what they point at (see
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fmkg.errors import LoadError
 from fmkg.importers.fields import (
@@ -28,6 +31,10 @@ from fmkg.importers.fields import (
 from fmkg.importers.matching import load_aliases
 from fmkg.importers.readers import LINE, checksum, load_yaml, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
+from fmkg.rdf.namespaces import FM
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 INFO = SourceInfo(
     key="ecosystem-graphs",
@@ -49,6 +56,7 @@ DEPENDENCIES = Field("dependencies", ("deps", "depends_on", "dependency"))
 LICENSE = Field("license", ("licence", "licenses"))
 SIZE = Field("size", ("parameters", "model_size"))
 ACCESS = Field("access", ("availability",))
+MODALITY = Field("modality", ("modalities",))
 
 TYPES = {
     "model": "model",
@@ -167,4 +175,53 @@ def _record(asset: dict[str, object], path: Path, data: SourceData, keep_whole: 
         if rec.parameters is None and size and not is_placeholder(size):
             data.tolerate("sizes not read as parameter counts", where, size)
         rec.access = MODEL_ACCESS.get(text(lookup(asset, ACCESS)).lower())
+        rec.classes = modality_classes(text(lookup(asset, MODALITY)))
     return rec
+
+
+def modality_classes(value: str) -> list[URIRef]:
+    """The classes a model's ``modality`` puts it in (the words and classes are in :file:`classes.toml`).
+
+    "inputs; outputs" is matched against the directed rules; a single list, which does not say
+    which way, only decides what holds either way (text alone is language, two media are multimodal).
+    """
+    directed, undirected = load_modalities()
+    sides = [set(split_list(side.lower())) for side in value.split(";")] if value.strip() else []
+    found: list[str] = []
+    if len(sides) == 2:
+        inputs, outputs = sides
+        for rule in directed:
+            only = rule.only or inputs | outputs
+            if rule.inputs <= inputs and rule.outputs <= outputs and inputs | outputs <= only:
+                found.append(rule.cls)
+    elif len(sides) == 1 and (named := sides[0]):
+        if named <= undirected["language"]:
+            found.append("fm:LanguageModel")
+        if named & undirected["speech"]:
+            found.append("fm:SpeechModel")
+        if len(named & undirected["media"]) >= 2:
+            found.append("fm:MultimodalModel")
+    return [FM[c.removeprefix("fm:")] for c in dict.fromkeys(found)]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    cls: str
+    inputs: frozenset[str] = frozenset()
+    outputs: frozenset[str] = frozenset()
+    only: frozenset[str] = frozenset()
+
+
+@cache
+def load_modalities() -> tuple[list[_Rule], dict[str, set[str]]]:
+    """The ``[[ecosystem.modality]]`` rules of :file:`classes.toml`, in order, and its
+    ``[ecosystem.undirected]`` word lists."""
+    import tomllib
+
+    with (Path(__file__).parent / "classes.toml").open("rb") as fh:
+        table = tomllib.load(fh)["ecosystem"]
+    rules = [
+        _Rule(str(r["class"]), *(frozenset(str(w) for w in r.get(k, [])) for k in ("inputs", "outputs", "only")))
+        for r in table["modality"]
+    ]
+    return rules, {k: {str(w) for w in v} for k, v in table["undirected"].items()}
