@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar, cast
 
 from fmkg.errors import FmkgError
+from fmkg.graph.walk import breadth_first
 from fmkg.rdf.namespaces import FAMILY_TREE
 from fmkg.rdf.terms import compact, local_words
 
@@ -63,24 +64,17 @@ def family(
         below.setdefault(e.parent, []).append(e)
     dist: dict[str, int] = {root: 0}
     followed: set[Edge] = set()
-    for up, hops in ((True, above), (False, below)):
-        if direction == ("down" if up else "up"):
-            continue
-        reached = {root: 0}
-        frontier = [root]
-        while frontier and (depth is None or reached[frontier[0]] < depth):
-            nxt: list[str] = []
-            for node in frontier:
-                n = reached[node] + 1
-                for e in hops.get(node, ()):
-                    followed.add(e)
-                    far = e.parent if up else e.child
-                    if far not in reached:
-                        reached[far] = n
-                        nxt.append(far)
-                        dist.setdefault(far, n if up else -n)
-            frontier = nxt
+    for _, up in _walked(direction):
+        reached, edges_followed = breadth_first(root, _hops(above if up else below, up), depth)
+        for node, n in reached.items():
+            dist.setdefault(node, n if up else -n)
+        followed.update(edges_followed)
     return _assemble(root, direction, depth, dist, followed, nodes)
+
+
+def _hops(table: Mapping[str, list[Edge]], up: bool) -> Callable[[str], Iterator[tuple[Edge, str]]]:
+    """The edges from a model in ``table`` (by child upwards, by parent downwards), each with the model it leads to."""
+    return lambda node: ((e, e.parent if up else e.child) for e in table.get(node, ()))
 
 
 def _check(depth: int | None) -> None:
@@ -116,10 +110,10 @@ def lineage(g: nx.MultiDiGraph, root: str, direction: Direction = "both", depth:
 def lineage_from(kg: KnowledgeGraph, root: URIRef, direction: Direction = "both", depth: int | None = None) -> Lineage:
     """:func:`family` of ``root`` read straight from the store, fetching only the family it reaches.
 
-    A persistent store answers from its lineage index (one recursive SQLite query a direction, the
-    attributes with the edges); another graph with two SPARQL queries (the edges above or below the
-    root, then the attributes of the models on them). Either way the cost follows the size of the
-    family, not of the graph, and the result is the same. No networkx: a family of 50,000 Hub
+    A persistent store answers from its lineage index (a walk over its adjacency arrays, then one
+    query for the models reached); another graph with two SPARQL queries (the edges above or below
+    the root, then the attributes of the models on them). Either way the cost follows the size of
+    the family, not of the graph, and the result is the same. No networkx: a family of 50,000 Hub
     models is walked over plain lists.
     """
     from fmkg.graph.network import node_attributes, relation_labels

@@ -158,23 +158,14 @@ class LineageIndex:
         """Breadth first up (to parents) or down (to children) from the model ``start``, at most
         ``depth`` generations: the distance of each model reached, and the edges followed as
         ``(near, relation code, far)``, ``near`` the end the walk came from."""
+        from fmkg.graph.walk import breadth_first
+
         offsets, targets, relations = self._arrays(direction)
-        reached = {start: 0}
-        frontier = [start]
-        found: list[tuple[int, int, int]] = []
-        n = 0
-        while frontier and (depth is None or n < depth):
-            n += 1
-            nxt = []
-            for near in frontier:
-                for at in range(offsets[near], offsets[near + 1]):
-                    far = targets[at]
-                    found.append((near, relations[at], far))
-                    if far not in reached:
-                        reached[far] = n
-                        nxt.append(far)
-            frontier = nxt
-        return Reach(reached, found)
+
+        def hops(near: int) -> Iterable[tuple[tuple[int, int, int], int]]:
+            return (((near, relations[at], targets[at]), targets[at]) for at in range(offsets[near], offsets[near + 1]))
+
+        return Reach(*breadth_first(start, hops, depth))
 
     def attributes(self, ids: Iterable[int]) -> dict[int, tuple[str, Attributes]]:
         """The IRI and attributes (label, release date, developers) of models by id (one query)."""
