@@ -29,7 +29,7 @@ from fmkg.importers.fields import (
     urls,
 )
 from fmkg.importers.matching import load_aliases
-from fmkg.importers.readers import LINE, checksum, load_yaml, read_text
+from fmkg.importers.readers import LINE, checksum, data_table, load_yaml, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
 from fmkg.rdf.namespaces import FM
 
@@ -216,10 +216,7 @@ class _Rule:
 def load_modalities() -> tuple[list[_Rule], dict[str, set[str]]]:
     """The ``[[ecosystem.modality]]`` rules of :file:`classes.toml`, in order, and its
     ``[ecosystem.undirected]`` word lists."""
-    import tomllib
-
-    with (Path(__file__).parent / "classes.toml").open("rb") as fh:
-        table = tomllib.load(fh)["ecosystem"]
+    table = data_table("classes.toml")["ecosystem"]
     rules = [
         _Rule(str(r["class"]), *(frozenset(str(w) for w in r.get(k, [])) for k in ("inputs", "outputs", "only")))
         for r in table["modality"]

@@ -27,7 +27,7 @@ from fmkg.importers.fields import (
     urls,
 )
 from fmkg.importers.matching import load_aliases
-from fmkg.importers.readers import checksum, read_text
+from fmkg.importers.readers import checksum, data_table, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
 from fmkg.rdf.namespaces import FM
 
@@ -188,10 +188,7 @@ def classes(domains: str, tasks: str) -> list[URIRef]:
 @cache
 def load_classes() -> dict[str, dict[str, URIRef]]:
     """Epoch's domain and task values, in lower case, with the class each puts a model in."""
-    import tomllib
-
-    with (Path(__file__).parent / "classes.toml").open("rb") as fh:
-        table = tomllib.load(fh)["epoch"]
+    table = data_table("classes.toml")["epoch"]
     return {
         column: {k.lower(): FM[v.removeprefix("fm:")] for k, v in values.items()} for column, values in table.items()
     }

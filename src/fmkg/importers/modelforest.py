@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from fmkg.errors import LoadError
 from fmkg.importers.fields import Field, is_placeholder, lookup, parse_count, parse_date, text, urls
-from fmkg.importers.readers import checksum, read_text
+from fmkg.importers.readers import checksum, data_table, read_text
 from fmkg.importers.records import Record, Ref, SourceData, SourceInfo
 from fmkg.rdf.namespaces import FM
 
@@ -58,10 +58,7 @@ OPEN = {"open-weight": "Open weights", "open-source": "Open weights"}
 @cache
 def relations() -> dict[str, URIRef | None]:
     """ModelForest's edge types, in lower case, with the property each maps to (None: not read)."""
-    import tomllib
-
-    with (Path(__file__).parent / "relations.toml").open("rb") as fh:
-        table = tomllib.load(fh)["modelforest"]
+    table = data_table("relations.toml")["modelforest"]
     return {k.lower(): FM[v.removeprefix("fm:")] if v else None for k, v in table.items()}
 
 

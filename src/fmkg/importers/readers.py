@@ -8,6 +8,7 @@ import json
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -123,3 +124,13 @@ def load_yaml(text: str, path: Path, *, first_line: int = 1) -> Any:
         raise LoadError(path, f"malformed YAML: {' '.join(str(exc).split())}") from exc
     except RecursionError:
         raise LoadError(path, "malformed YAML: nested too deeply", line=first_line) from None
+
+
+@cache
+def data_table(name: str) -> dict[str, Any]:
+    """One of the TOML tables shipped beside the importers (``classes.toml``, ``relations.toml``):
+    mappings from a source's words to fmkg's terms, kept as data; read once."""
+    import tomllib
+
+    with (Path(__file__).parent / name).open("rb") as fh:
+        return tomllib.load(fh)
